@@ -1,0 +1,40 @@
+package dev.ccd.registries;
+
+import java.util.Objects;
+
+/**
+ * Something wrong (or worth a warning) in an input, said so that a person can find it: the file,
+ * the field (a TOML key path, a JSON pointer, a registry prefix …) and what is wrong with it.
+ */
+public record Problem(Severity severity, String file, String field, String message) {
+  public enum Severity {
+    ERROR,
+    WARNING
+  }
+
+  public Problem {
+    Objects.requireNonNull(severity, "severity");
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(field, "field");
+    Objects.requireNonNull(message, "message");
+  }
+
+  public static Problem error(String file, String field, String message) {
+    return new Problem(Severity.ERROR, file, field, message);
+  }
+
+  public static Problem warning(String file, String field, String message) {
+    return new Problem(Severity.WARNING, file, field, message);
+  }
+
+  public boolean isError() {
+    return severity == Severity.ERROR;
+  }
+
+  /** {@code FILE: field: message}, the form the CLI prints. */
+  @Override
+  public String toString() {
+    String where = field.isEmpty() ? file : file + ": " + field;
+    return (severity == Severity.WARNING ? "warning: " : "") + where + ": " + message;
+  }
+}

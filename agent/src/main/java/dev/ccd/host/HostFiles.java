@@ -1,7 +1,7 @@
 package dev.ccd.host;
 
-import java.io.IOException;
 import dev.ccd.machineconfig.FileState;
+import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;

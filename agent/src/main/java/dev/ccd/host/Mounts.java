@@ -2,15 +2,13 @@ package dev.ccd.host;
 
 import java.io.IOException;
 
-/**
- * Makes a read-only mount writable for as long as the agent writes, and read-only again after.
- */
+/** Makes a read-only mount writable for as long as the agent writes, and read-only again after. */
 public interface Mounts {
 
   /**
-   * Opens a window in which {@code hostDir} (an absolute host path) can be written. If its mount
-   * is read-only it is remounted read-write now and read-only again when the window closes; if it
-   * is writable already, nothing happens either way.
+   * Opens a window in which {@code hostDir} (an absolute host path) can be written. If its mount is
+   * read-only it is remounted read-write now and read-only again when the window closes; if it is
+   * writable already, nothing happens either way.
    */
   WritableWindow openWritable(String hostDir) throws IOException;
 

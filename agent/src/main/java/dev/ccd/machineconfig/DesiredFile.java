@@ -4,7 +4,9 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
 
-/** One file a MachineConfig asks for, decoded: absolute host path, bytes, permission bits, owner. */
+/**
+ * One file a MachineConfig asks for, decoded: absolute host path, bytes, permission bits, owner.
+ */
 public record DesiredFile(String path, byte[] content, int mode, Owner owner) {
   public static final int DEFAULT_MODE = 0644;
 
@@ -41,7 +43,16 @@ public record DesiredFile(String path, byte[] content, int mode, Owner owner) {
   @Override
   public String toString() {
     String head = HexFormat.of().formatHex(content, 0, Math.min(8, content.length));
-    return "DesiredFile[" + path + ", " + content.length + " bytes " + head + "…, " + octalMode()
-        + ", " + owner + "]";
+    return "DesiredFile["
+        + path
+        + ", "
+        + content.length
+        + " bytes "
+        + head
+        + "…, "
+        + octalMode()
+        + ", "
+        + owner
+        + "]";
   }
 }

@@ -30,7 +30,14 @@ public record FileState(byte[] content, int mode, int uid, int gid) {
 
   @Override
   public String toString() {
-    return "FileState[" + content.length + " bytes, " + String.format("0%o", mode) + ", " + uid
-        + ":" + gid + "]";
+    return "FileState["
+        + content.length
+        + " bytes, "
+        + String.format("0%o", mode)
+        + ", "
+        + uid
+        + ":"
+        + gid
+        + "]";
   }
 }

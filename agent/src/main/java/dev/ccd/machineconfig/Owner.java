@@ -3,8 +3,8 @@ package dev.ccd.machineconfig;
 import java.util.Optional;
 
 /**
- * Who should own a file, as Ignition says it: a numeric id wins over a name; both absent means
- * root (0). Names are resolved against the host's passwd/group files when the file is written.
+ * Who should own a file, as Ignition says it: a numeric id wins over a name; both absent means root
+ * (0). Names are resolved against the host's passwd/group files when the file is written.
  */
 public record Owner(
     Optional<Integer> uid, Optional<String> user, Optional<Integer> gid, Optional<String> group) {

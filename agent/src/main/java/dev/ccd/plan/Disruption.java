@@ -3,8 +3,8 @@ package dev.ccd.plan;
 import java.util.List;
 
 /**
- * What a set of file changes costs the node: the crio action and whether workloads must be
- * drained first, with the reasons that led there (one line each, naming file and rule).
+ * What a set of file changes costs the node: the crio action and whether workloads must be drained
+ * first, with the reasons that led there (one line each, naming file and rule).
  */
 public record Disruption(CrioAction crioAction, boolean drain, List<String> reasons) {
   public Disruption {

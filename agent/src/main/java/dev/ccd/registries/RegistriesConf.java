@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A registries.conf (v2) document as containers/image reads it. Top-level keys that were absent
- * are {@code Optional.empty()}, because drop-in merging treats "absent" and "empty" differently.
+ * A registries.conf (v2) document as containers/image reads it. Top-level keys that were absent are
+ * {@code Optional.empty()}, because drop-in merging treats "absent" and "empty" differently.
  */
 public record RegistriesConf(
     Optional<List<String>> unqualifiedSearchRegistries,

@@ -1,0 +1,123 @@
+package dev.ccd.agent;
+
+import dev.ccd.kube.ConfigState;
+import dev.ccd.kube.ConfigStatus;
+import dev.ccd.kube.EventSink;
+import dev.ccd.kube.EventType;
+import dev.ccd.kube.KubeApiException;
+import dev.ccd.kube.NodeAnnotations;
+import dev.ccd.kube.NodeApi;
+import dev.ccd.kube.NodeView;
+import dev.ccd.observe.AgentMetrics;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one writer of the Node's state: annotations (JSON merge patch), Events and the state metrics
+ * move together. A report that would not change the annotations is not sent again, so a repeated
+ * drift check does not flood the API or the event stream.
+ */
+public final class NodeState {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeState.class);
+
+  private final String node;
+  private final NodeApi nodes;
+  private final EventSink events;
+  private final NodeAnnotations keys;
+  private final AgentMetrics metrics;
+  private final Clock clock;
+  private volatile Map<String, String> known = Map.of();
+
+  public NodeState(
+      String node,
+      NodeApi nodes,
+      EventSink events,
+      NodeAnnotations keys,
+      AgentMetrics metrics,
+      Clock clock) {
+    this.node = Objects.requireNonNull(node);
+    this.nodes = nodes;
+    this.events = events;
+    this.keys = keys;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /** What the Node's annotations said when last seen (from the watch or our own patch). */
+  public void observed(NodeView view) {
+    known = view.annotations();
+    metrics.state(keys.read(known).state());
+  }
+
+  public ConfigStatus status() {
+    return keys.read(known);
+  }
+
+  public void working(String from, String to) throws KubeApiException {
+    patch(keys.working());
+    events.emit(
+        node,
+        EventType.NORMAL,
+        "UpdateStarted",
+        "Updating from " + (from.isEmpty() ? "no config" : from) + " to " + to);
+  }
+
+  /** Done on {@code config}; {@code forceServed} is the force-reapply request now served. */
+  public void done(String config, String forceServed, boolean applied) throws KubeApiException {
+    boolean changed = patch(keys.done(config, forceServed));
+    if (applied) {
+      events.emit(node, EventType.NORMAL, "Applied", "Applied MachineConfig " + config);
+      metrics.lastApplied(clock.instant());
+    } else if (changed) {
+      events.emit(node, EventType.NORMAL, "Done", "Node matches MachineConfig " + config);
+    }
+    metrics.driftCleared();
+  }
+
+  public void degraded(String reason) throws KubeApiException {
+    if (patch(keys.degraded(reason))) {
+      events.emit(node, EventType.WARNING, "Degraded", NodeAnnotations.truncateReason(reason));
+    }
+  }
+
+  public void unreconcilable(String reason) throws KubeApiException {
+    if (patch(keys.unreconcilable(reason))) {
+      events.emit(
+          node, EventType.WARNING, "Unreconcilable", NodeAnnotations.truncateReason(reason));
+    }
+  }
+
+  public void drift(String reason) throws KubeApiException {
+    boolean changed = patch(keys.degraded(reason));
+    if (changed) {
+      events.emit(
+          node, EventType.WARNING, "ConfigDriftDetected", NodeAnnotations.truncateReason(reason));
+      metrics.configDrift(clock.instant());
+    }
+  }
+
+  /** Patches only what differs from the known annotations; returns whether anything did. */
+  private boolean patch(Map<String, String> wanted) throws KubeApiException {
+    Map<String, String> current = known;
+    boolean differs =
+        wanted.entrySet().stream()
+            .anyMatch(
+                e -> !Objects.equals(current.getOrDefault(e.getKey(), ""), orEmpty(e.getValue())));
+    if (!differs) {
+      return false;
+    }
+    NodeView after = nodes.patchAnnotations(node, wanted);
+    known = after.annotations();
+    ConfigState state = keys.read(known).state();
+    metrics.state(state);
+    LOG.info("node {} state {} {}", node, state.wire(), keys.read(known).reason());
+    return true;
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
+  }
+}

@@ -1,0 +1,279 @@
+package dev.ccd.agent;
+
+import dev.ccd.agent.ApplyOutcome.Applied;
+import dev.ccd.agent.ApplyOutcome.Failed;
+import dev.ccd.agent.ReconcileLoop.Next;
+import dev.ccd.agent.UpdatePreparation.Prepared;
+import dev.ccd.host.HostFiles;
+import dev.ccd.kube.ConfigSource;
+import dev.ccd.kube.ConfigState;
+import dev.ccd.kube.ConfigStatus;
+import dev.ccd.kube.MachineConfigText;
+import dev.ccd.kube.NodeView;
+import dev.ccd.kube.Watch;
+import dev.ccd.machineconfig.DesiredFile;
+import dev.ccd.machineconfig.DesiredFiles;
+import dev.ccd.machineconfig.FileState;
+import dev.ccd.observe.AgentMetrics;
+import dev.ccd.observe.UpdateResult;
+import dev.ccd.plan.CrioAction;
+import dev.ccd.plan.Step;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One reconcile pass of the agent: from the Node's annotations to the host's files and back.
+ *
+ * <p>A desired config that differs from the one applied is applied (Working → Done, or Degraded and
+ * retried with backoff, or Unreconcilable for input no retry can fix). When the desired config is
+ * the one applied, the host is only compared with it: a difference is drift (Degraded, Event {@code
+ * ConfigDriftDetected}) and is left alone until the file is put back or an operator asks for a
+ * re-apply (annotation {@code ccd.dev/force-reapply} or the file {@code /run/ccd/force-reapply}).
+ */
+public final class Reconciler {
+  private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+
+  /** A file an operator creates to ask for a re-apply of the current config. */
+  public static final String FORCE_FILE = "/run/ccd/force-reapply";
+
+  private final ConfigSource configs;
+  private final NodeState node;
+  private final UpdatePreparation preparation;
+  private final Applier applier;
+  private final StateStore store;
+  private final HostFiles files;
+  private final List<String> watchedDirectories;
+  private final AgentMetrics metrics;
+  private final Clock clock;
+  private final Runnable kick;
+  private Set<String> baseline;
+  private Watch missingConfigWatch;
+  private String missingConfig;
+
+  public Reconciler(
+      ConfigSource configs,
+      NodeState node,
+      UpdatePreparation preparation,
+      Applier applier,
+      StateStore store,
+      HostFiles files,
+      List<String> watchedDirectories,
+      AgentMetrics metrics,
+      Clock clock,
+      Runnable kick) {
+    this.configs = configs;
+    this.node = node;
+    this.preparation = preparation;
+    this.applier = applier;
+    this.store = store;
+    this.files = files;
+    this.watchedDirectories = List.copyOf(watchedDirectories);
+    this.metrics = metrics;
+    this.clock = clock;
+    this.kick = kick;
+  }
+
+  /** One pass over the Node as last seen. Runs on the loop's single worker thread. */
+  public Next pass(NodeView view) {
+    node.observed(view);
+    ConfigStatus status = node.status();
+    Optional<String> wanted = status.desired();
+    if (wanted.isEmpty()) {
+      return Next.IDLE; // a fresh node: Done on no config
+    }
+    String desired = wanted.get();
+    MDC.put("node", view.name());
+    MDC.put("toConfig", desired);
+    try {
+      return reconcile(status, desired);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("reconcile of {} failed: {}", desired, e.toString());
+      try {
+        node.degraded("failed to reconcile MachineConfig " + desired + ": " + e.getMessage());
+      } catch (IOException | RuntimeException again) {
+        LOG.warn("could not report Degraded: {}", again.toString());
+      }
+      return Next.RETRY;
+    } finally {
+      MDC.clear();
+    }
+  }
+
+  private Next reconcile(ConfigStatus status, String desired) throws IOException {
+    AppliedConfig applied = store.applied();
+    MDC.put("fromConfig", applied.name());
+    boolean forceFile = files.read(FORCE_FILE).isPresent();
+    boolean force = status.forceReapplyPending() || forceFile;
+
+    Optional<MachineConfigText> text = configs.machineConfig(desired);
+    if (text.isEmpty()) {
+      waitFor(desired);
+      node.unreconcilable("MachineConfig " + desired + " not found; waiting for it to be created");
+      return Next.IDLE;
+    }
+    stopWaiting();
+
+    Prepared prepared = preparation.prepare(text.get().json(), desired, applied);
+    if (prepared instanceof Prepared.Invalid invalid) {
+      metrics.updateFinished(UpdateResult.UNRECONCILABLE, Duration.ZERO);
+      node.unreconcilable("can't apply MachineConfig " + desired + ": " + invalid.reason());
+      return Next.IDLE;
+    }
+    Prepared.Ready ready = (Prepared.Ready) prepared;
+    boolean alreadyApplied = !applied.isNone() && applied.name().equals(desired);
+    List<String> appeared = alreadyApplied && !force ? appeared(ready.desired()) : List.of();
+
+    if (ready.plan().steps().isEmpty() && appeared.isEmpty()) {
+      if (!alreadyApplied) {
+        applier.apply(ready.plan(), applied, ready.desired()); // only records the new name
+      }
+      if (status.state() != ConfigState.DONE || !status.currentConfig().equals(desired) || force) {
+        node.done(desired, status.forceReapply(), false);
+      }
+      served(forceFile);
+      rebaseline(ready.desired());
+      return Next.IDLE;
+    }
+    if (alreadyApplied && !force) {
+      node.drift(driftReason(ready, appeared));
+      return Next.IDLE;
+    }
+
+    Instant start = clock.instant();
+    node.working(applied.name(), desired);
+    ApplyOutcome outcome = applier.apply(ready.plan(), applied, ready.desired());
+    Duration took = Duration.between(start, clock.instant());
+    if (outcome instanceof Failed failed) {
+      crioMetric(
+          failed.plan().disruption().crioAction(), failed.step().equals("crio") ? false : null);
+      metrics.updateFinished(UpdateResult.ROLLED_BACK, took);
+      LOG.warn("update to {} failed: {}", desired, failed.reason());
+      node.degraded("failed to apply MachineConfig " + desired + ": " + failed.reason());
+      return Next.RETRY;
+    }
+    if (outcome instanceof Applied done) {
+      crioMetric(done.crio().action(), done.crio().performed() ? Boolean.TRUE : null);
+      LOG.info(
+          "applied {}: {} file(s), crio {}",
+          desired,
+          done.written().size(),
+          done.crio().describe());
+    }
+    metrics.updateFinished(UpdateResult.SUCCESS, took);
+    node.done(desired, status.forceReapply(), true);
+    served(forceFile);
+    rebaseline(ready.desired());
+    return Next.IDLE;
+  }
+
+  private void crioMetric(CrioAction action, Boolean succeeded) {
+    if (action != CrioAction.NONE && succeeded != null) {
+      metrics.crioAction(action.name().toLowerCase(java.util.Locale.ROOT), succeeded);
+    }
+  }
+
+  private void served(boolean forceFile) throws IOException {
+    if (forceFile) {
+      files.delete(FORCE_FILE);
+    }
+  }
+
+  /** Drift reasons in machine-config-daemon's words, one per file. */
+  private static String driftReason(Prepared.Ready ready, List<String> appeared) {
+    List<String> parts = new ArrayList<>();
+    for (Step step : ready.plan().steps()) {
+      if (step instanceof Step.WriteFile w) {
+        Optional<FileState> now = ready.current().file(w.path());
+        switch (w.what()) {
+          case CREATE -> parts.add("could not stat file \"" + w.path() + "\": no such file");
+          case METADATA -> parts.add(metadataMismatch(w.file(), now.orElseThrow()));
+          default -> parts.add("content mismatch for file \"" + w.path() + "\"");
+        }
+      } else {
+        parts.add("unexpected file \"" + step.path() + "\"");
+      }
+    }
+    for (String p : appeared) {
+      parts.add("unexpected file \"" + p + "\" appeared in a managed directory");
+    }
+    return String.join("; ", parts);
+  }
+
+  private static String metadataMismatch(DesiredFile want, FileState got) {
+    if (want.mode() != got.mode()) {
+      return String.format(
+          "mode mismatch for file: \"%s\"; expected: 0%o; received: 0%o",
+          want.path(), want.mode(), got.mode());
+    }
+    return String.format(
+        "owner mismatch for file: \"%s\"; expected: %d:%d; received: %d:%d",
+        want.path(),
+        want.owner().uid().orElse(0),
+        want.owner().gid().orElse(0),
+        got.uid(),
+        got.gid());
+  }
+
+  /** Files in the watched directories that are neither ours nor there when we last finished. */
+  private List<String> appeared(DesiredFiles desired) throws IOException {
+    if (baseline == null) {
+      rebaseline(desired);
+      return List.of();
+    }
+    List<String> found = new ArrayList<>();
+    for (String p : listWatched()) {
+      if (!baseline.contains(p) && desired.file(p).isEmpty()) {
+        found.add(p);
+      }
+    }
+    return found;
+  }
+
+  private void rebaseline(DesiredFiles desired) throws IOException {
+    Set<String> now = new HashSet<>(listWatched());
+    desired.files().forEach(f -> now.remove(f.path()));
+    baseline = now;
+  }
+
+  private List<String> listWatched() throws IOException {
+    List<String> all = new ArrayList<>();
+    for (String dir : watchedDirectories) {
+      for (String name : files.list(dir)) {
+        all.add(dir.endsWith("/") ? dir + name : dir + "/" + name);
+      }
+    }
+    return all;
+  }
+
+  private void waitFor(String config) {
+    if (config.equals(missingConfig)) {
+      return;
+    }
+    stopWaiting();
+    missingConfig = config;
+    missingConfigWatch = configs.watch(config, mc -> kick.run());
+  }
+
+  private void stopWaiting() {
+    if (missingConfigWatch != null) {
+      missingConfigWatch.close();
+      missingConfigWatch = null;
+      missingConfig = null;
+    }
+  }
+
+  /** Closes the watch for a missing MachineConfig, if any. */
+  public void close() {
+    stopWaiting();
+  }
+}

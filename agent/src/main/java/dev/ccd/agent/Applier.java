@@ -129,7 +129,9 @@ public final class Applier {
     hook.reached("journal");
 
     List<String> written = new ArrayList<>();
-    try (Mounts.WritableWindow w = mounts.openWritable(commonDirectory(plan.steps()))) {
+    // No steps but a crio action: the files already match, crio may not have seen them yet.
+    try (Mounts.WritableWindow w =
+        plan.steps().isEmpty() ? () -> {} : mounts.openWritable(commonDirectory(plan.steps()))) {
       for (Step step : plan.steps()) {
         try {
           execute(step);
@@ -250,7 +252,7 @@ public final class Applier {
     List<PathState> reversed = new ArrayList<>(journal.before());
     java.util.Collections.reverse(reversed);
     String dir = commonDirectoryOf(reversed.stream().map(PathState::path).toList());
-    try (Mounts.WritableWindow w = mounts.openWritable(dir)) {
+    try (Mounts.WritableWindow w = reversed.isEmpty() ? () -> {} : mounts.openWritable(dir)) {
       for (PathState b : reversed) {
         try {
           if (b.existed()) {

@@ -133,7 +133,7 @@ public final class Reconciler {
     boolean alreadyApplied = !applied.isNone() && applied.name().equals(desired);
     List<String> appeared = alreadyApplied && !force ? appeared(ready.desired()) : List.of();
 
-    if (ready.plan().steps().isEmpty() && appeared.isEmpty()) {
+    if (ready.plan().isEmpty() && appeared.isEmpty()) {
       if (!alreadyApplied) {
         applier.apply(ready.plan(), applied, ready.desired()); // only records the new name
       }

@@ -1,0 +1,287 @@
+package dev.ccd.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ccd.agent.ReconcileLoop.Next;
+import dev.ccd.kube.NodeAnnotations;
+import dev.ccd.machineconfig.DesiredFile;
+import dev.ccd.machineconfig.IgnitionEncoder;
+import dev.ccd.machineconfig.ManagedPaths;
+import dev.ccd.machineconfig.Owner;
+import dev.ccd.observe.AgentMetrics;
+import dev.ccd.plan.DisruptionPolicy;
+import dev.ccd.plan.Planner;
+import dev.ccd.registries.Problem;
+import dev.ccd.registries.RegistriesConf;
+import dev.ccd.testing.FakeConfigSource;
+import dev.ccd.testing.FakeEventSink;
+import dev.ccd.testing.FakeHostFiles;
+import dev.ccd.testing.FakeMounts;
+import dev.ccd.testing.FakeNodeApi;
+import dev.ccd.testing.FakeSystemd;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ReconcilerTest {
+  static final String NODE = "worker-1";
+  static final String DROPIN =
+      "/etc/containers/registries.conf.d/99-worker-generated-registries.conf";
+  static final NodeAnnotations KEYS = new NodeAnnotations();
+
+  final FakeHostFiles files = new FakeHostFiles();
+  final FakeSystemd systemd = new FakeSystemd();
+  final FakeNodeApi nodes = new FakeNodeApi(NODE);
+  final FakeConfigSource configs = new FakeConfigSource();
+  final FakeEventSink events = new FakeEventSink();
+  final AgentMetrics metrics =
+      new AgentMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), false);
+  final List<String> kicks = new ArrayList<>();
+  final List<Problem> contentProblems = new ArrayList<>();
+  final StateStore store = new StateStore(files, StatePaths.DEFAULT);
+  final Clock clock = Clock.systemUTC();
+  final Applier applier =
+      new Applier(
+          files,
+          new FakeMounts(),
+          CrioControl.using(systemd, "crio.service", Duration.ofSeconds(5)),
+          store,
+          clock);
+  final Reconciler reconciler =
+      new Reconciler(
+          configs,
+          new NodeState(NODE, nodes, events, KEYS, metrics, clock),
+          new UpdatePreparation(
+              files,
+              ManagedPaths.DEFAULT,
+              StatePaths.DEFAULT,
+              new Planner(DisruptionPolicy.withDefaults(text -> RegistriesConf.EMPTY)),
+              desired -> List.copyOf(contentProblems)),
+          applier,
+          store,
+          files,
+          List.of("/etc/containers/registries.conf.d"),
+          metrics,
+          clock,
+          () -> kicks.add("kick"));
+
+  @AfterEach
+  void close() {
+    reconciler.close();
+  }
+
+  static String config(String name, String dropinContent) {
+    return IgnitionEncoder.machineConfig(
+            name,
+            "worker",
+            List.of(new DesiredFile(DROPIN, dropinContent.getBytes(), 0644, Owner.ROOT)))
+        .toString();
+  }
+
+  Next desire(String config) {
+    return reconciler.pass(nodes.annotate(Map.of(KEYS.desiredConfigKey(), config)));
+  }
+
+  String state() {
+    return nodes.annotation(KEYS.stateKey());
+  }
+
+  @Test
+  void aFreshNodeWithoutDesiredConfigIsLeftAlone() {
+    assertThat(reconciler.pass(nodes.view())).isEqualTo(Next.IDLE);
+    assertThat(nodes.patches()).isEmpty();
+    assertThat(configs.gets()).isZero();
+  }
+
+  @Test
+  void desiredConfigIsAppliedWorkingThenDoneWithOneReload() {
+    configs.put("rendered-worker-a", config("rendered-worker-a", "[[registry]]\n"));
+
+    assertThat(desire("rendered-worker-a")).isEqualTo(Next.IDLE);
+
+    assertThat(files.text(DROPIN)).contains("[[registry]]\n");
+    assertThat(systemd.calls()).containsExactly("reload crio.service");
+    assertThat(nodes.patches())
+        .extracting(p -> p.get(KEYS.stateKey()))
+        .containsExactly("Working", "Done");
+    assertThat(nodes.annotation(KEYS.currentConfigKey())).isEqualTo("rendered-worker-a");
+    assertThat(nodes.annotation(KEYS.reasonKey())).isEmpty();
+    assertThat(events.reasons()).containsExactly("UpdateStarted", "Applied");
+    assertThat(metrics.scrape()).contains("ccd_updates_total{result=\"success\"} 1.0");
+  }
+
+  @Test
+  void aSecondPassOnTheSameConfigChangesNothing() {
+    configs.put("rendered-worker-a", config("rendered-worker-a", "x"));
+    desire("rendered-worker-a");
+    int patches = nodes.patches().size();
+
+    assertThat(reconciler.pass(nodes.view())).isEqualTo(Next.IDLE);
+
+    assertThat(nodes.patches()).hasSize(patches);
+    assertThat(systemd.calls()).hasSize(1);
+  }
+
+  @Test
+  void failingCrioDegradesWithOldFilesBackThenRecoversWhenTheFaultClears() {
+    configs.put("a", config("a", "old"));
+    desire("a");
+    configs.put("b", config("b", "new"));
+    systemd.answer("failed");
+
+    assertThat(desire("b")).isEqualTo(Next.RETRY);
+
+    assertThat(state()).isEqualTo("Degraded");
+    assertThat(nodes.annotation(KEYS.reasonKey()))
+        .contains("failed to apply MachineConfig b", "step crio crio.service", "job failed");
+    assertThat(files.text(DROPIN)).contains("old");
+    assertThat(nodes.annotation(KEYS.currentConfigKey())).isEqualTo("a");
+    assertThat(events.reasons()).contains("Degraded");
+
+    systemd.answer("done");
+    assertThat(reconciler.pass(nodes.view())).isEqualTo(Next.IDLE);
+    assertThat(state()).isEqualTo("Done");
+    assertThat(files.text(DROPIN)).contains("new");
+    assertThat(nodes.annotation(KEYS.currentConfigKey())).isEqualTo("b");
+  }
+
+  @Test
+  void missingMachineConfigIsUnreconcilableUntilItAppears() {
+    assertThat(desire("rendered-worker-missing")).isEqualTo(Next.IDLE);
+
+    assertThat(state()).isEqualTo("Unreconcilable");
+    assertThat(nodes.annotation(KEYS.reasonKey()))
+        .contains("MachineConfig rendered-worker-missing not found");
+    assertThat(configs.watchers()).isEqualTo(1);
+
+    configs.put("rendered-worker-missing", config("rendered-worker-missing", "x"));
+    assertThat(kicks).hasSize(1);
+    reconciler.pass(nodes.view());
+    assertThat(state()).isEqualTo("Done");
+    assertThat(configs.watchers()).isZero();
+  }
+
+  @Test
+  void invalidInputIsUnreconcilableAndTouchesNothing() {
+    configs.put(
+        "bad",
+        IgnitionEncoder.machineConfig(
+                "bad",
+                "worker",
+                List.of(new DesiredFile("/etc/passwd", "x".getBytes(), 0644, Owner.ROOT)))
+            .toString());
+
+    assertThat(desire("bad")).isEqualTo(Next.IDLE);
+
+    assertThat(state()).isEqualTo("Unreconcilable");
+    assertThat(nodes.annotation(KEYS.reasonKey())).contains("/etc/passwd");
+    assertThat(files.operations()).isEmpty();
+    assertThat(systemd.calls()).isEmpty();
+  }
+
+  @Test
+  void invalidContentIsUnreconcilable() {
+    contentProblems.add(
+        Problem.error(DROPIN, "registry[0].location", "invalid location 'https://x'"));
+    configs.put("a", config("a", "x"));
+
+    desire("a");
+
+    assertThat(state()).isEqualTo("Unreconcilable");
+    assertThat(nodes.annotation(KEYS.reasonKey()))
+        .contains(DROPIN, "registry[0].location", "invalid location");
+    assertThat(files.operations()).isEmpty();
+  }
+
+  @Test
+  void driftIsReportedNotRepairedAndClearsWhenTheFileIsRestored() {
+    configs.put("a", config("a", "ours"));
+    desire("a");
+    files.put(DROPIN, "edited by hand", 0644);
+
+    reconciler.pass(nodes.view());
+
+    assertThat(state()).isEqualTo("Degraded");
+    assertThat(nodes.annotation(KEYS.reasonKey()))
+        .isEqualTo("content mismatch for file \"" + DROPIN + "\"");
+    assertThat(files.text(DROPIN)).contains("edited by hand");
+    assertThat(events.reasons()).contains("ConfigDriftDetected");
+    assertThat(metrics.scrape()).doesNotContain("ccd_config_drift 0.0");
+
+    files.put(DROPIN, "ours", 0644);
+    reconciler.pass(nodes.view());
+    assertThat(state()).isEqualTo("Done");
+    assertThat(systemd.calls()).as("no re-apply").hasSize(1);
+  }
+
+  @Test
+  void modeDriftNamesExpectedAndReceivedMode() {
+    configs.put("a", config("a", "ours"));
+    desire("a");
+    files.put(DROPIN, "ours", 0600);
+
+    reconciler.pass(nodes.view());
+
+    assertThat(nodes.annotation(KEYS.reasonKey()))
+        .isEqualTo("mode mismatch for file: \"" + DROPIN + "\"; expected: 0644; received: 0600");
+  }
+
+  @Test
+  void aFileAppearingInAManagedDirectoryIsDrift() {
+    configs.put("a", config("a", "ours"));
+    desire("a");
+    reconciler.pass(nodes.view());
+    files.put("/etc/containers/registries.conf.d/50-sneaky.conf", "[[registry]]", 0644);
+
+    reconciler.pass(nodes.view());
+
+    assertThat(nodes.annotation(KEYS.reasonKey()))
+        .contains("unexpected file \"/etc/containers/registries.conf.d/50-sneaky.conf\"");
+  }
+
+  @Test
+  void forceAnnotationReappliesOverDrift() {
+    configs.put("a", config("a", "ours"));
+    desire("a");
+    files.put(DROPIN, "edited", 0644);
+    reconciler.pass(nodes.view());
+
+    reconciler.pass(nodes.annotate(Map.of(KEYS.forceReapplyKey(), "2026-11-24T12:00:00Z")));
+
+    assertThat(files.text(DROPIN)).contains("ours");
+    assertThat(state()).isEqualTo("Done");
+    assertThat(nodes.annotation(KEYS.forceReapplyDoneKey())).isEqualTo("2026-11-24T12:00:00Z");
+    assertThat(systemd.calls()).hasSize(2);
+  }
+
+  @Test
+  void forceFileReappliesAndIsConsumed() throws Exception {
+    configs.put("a", config("a", "ours"));
+    desire("a");
+    files.put(DROPIN, "edited", 0644);
+    files.put(Reconciler.FORCE_FILE, "", 0644);
+
+    reconciler.pass(nodes.view());
+
+    assertThat(files.text(DROPIN)).contains("ours");
+    assertThat(files.read(Reconciler.FORCE_FILE)).isEmpty();
+  }
+
+  @Test
+  void aNewDesiredConfigIsActedOnWhileUnreconcilable() {
+    desire("missing");
+    assertThat(state()).isEqualTo("Unreconcilable");
+    configs.put("b", config("b", "x"));
+
+    desire("b");
+
+    assertThat(state()).isEqualTo("Done");
+    assertThat(nodes.annotation(KEYS.currentConfigKey())).isEqualTo("b");
+  }
+}

@@ -1,0 +1,47 @@
+package dev.ccd.testing;
+
+import dev.ccd.kube.ConfigListener;
+import dev.ccd.kube.ConfigSource;
+import dev.ccd.kube.MachineConfigText;
+import dev.ccd.kube.Watch;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** MachineConfigs by name in memory; watchers of a name hear when it is put. */
+public final class FakeConfigSource implements ConfigSource {
+  private final Map<String, String> configs = new ConcurrentHashMap<>();
+  private final List<Map.Entry<String, ConfigListener>> watchers = new CopyOnWriteArrayList<>();
+  private int gets;
+
+  public FakeConfigSource put(String name, String json) {
+    configs.put(name, json);
+    watchers.stream()
+        .filter(w -> w.getKey().equals(name))
+        .forEach(w -> w.getValue().onConfig(new MachineConfigText(name, "1", json)));
+    return this;
+  }
+
+  public int gets() {
+    return gets;
+  }
+
+  public int watchers() {
+    return watchers.size();
+  }
+
+  @Override
+  public Optional<MachineConfigText> machineConfig(String name) {
+    gets++;
+    return Optional.ofNullable(configs.get(name)).map(j -> new MachineConfigText(name, "1", j));
+  }
+
+  @Override
+  public Watch watch(String name, ConfigListener listener) {
+    Map.Entry<String, ConfigListener> w = Map.entry(name, listener);
+    watchers.add(w);
+    return () -> watchers.remove(w);
+  }
+}

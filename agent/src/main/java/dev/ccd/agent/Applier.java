@@ -1,0 +1,361 @@
+package dev.ccd.agent;
+
+import dev.ccd.agent.ApplyOutcome.Applied;
+import dev.ccd.agent.ApplyOutcome.Failed;
+import dev.ccd.agent.ApplyOutcome.Rollback;
+import dev.ccd.agent.ApplyOutcome.Unchanged;
+import dev.ccd.agent.Journal.PathState;
+import dev.ccd.agent.Journal.Phase;
+import dev.ccd.host.HostFiles;
+import dev.ccd.host.Mounts;
+import dev.ccd.machineconfig.DesiredFile;
+import dev.ccd.machineconfig.DesiredFiles;
+import dev.ccd.machineconfig.FileState;
+import dev.ccd.plan.CrioAction;
+import dev.ccd.plan.Plan;
+import dev.ccd.plan.Step;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Carries out a {@link Plan} on the host: journal first, then the file steps inside a writable
+ * window, then the crio action, then the record of the applied config. Any failure puts the
+ * previous files back and tells crio again, so that crio's view matches the disk.
+ *
+ * <p>Both {@code ccd apply} and the agent use this one class.
+ */
+public final class Applier {
+  private final HostFiles files;
+  private final Mounts mounts;
+  private final CrioControl crio;
+  private final StateStore state;
+  private final Clock clock;
+  private final StepHook hook;
+
+  public Applier(HostFiles files, Mounts mounts, CrioControl crio, StateStore state, Clock clock) {
+    this(files, mounts, crio, state, clock, StepHook.NONE);
+  }
+
+  /**
+   * With a hook called after each durable step, so crash tests can stop the process exactly there.
+   */
+  public Applier(
+      HostFiles files,
+      Mounts mounts,
+      CrioControl crio,
+      StateStore state,
+      Clock clock,
+      StepHook hook) {
+    this.files = files;
+    this.mounts = mounts;
+    this.crio = crio;
+    this.state = state;
+    this.clock = clock;
+    this.hook = hook;
+  }
+
+  /** Called after each durable step with its name ({@code journal}, {@code write:PATH}, …). */
+  @FunctionalInterface
+  public interface StepHook {
+    StepHook NONE = step -> {};
+
+    void reached(String step);
+  }
+
+  /**
+   * Applies {@code plan}, which moves the host from {@code previous} to {@code desired}. Owners in
+   * {@code desired} must already be numeric.
+   */
+  public ApplyOutcome apply(Plan plan, AppliedConfig previous, DesiredFiles desired) {
+    if (plan.steps().isEmpty() && plan.disruption().crioAction() == CrioAction.NONE) {
+      try {
+        if (!previous.name().equals(desired.configName()) || previous.isNone()) {
+          state.writeApplied(desired, clock.instant());
+        }
+      } catch (IOException e) {
+        return new Failed(
+            plan,
+            "record",
+            state.paths().appliedConfig(),
+            e.getMessage(),
+            new Rollback(true, List.of(), CrioOutcome.none()));
+      }
+      return new Unchanged(desired.configName());
+    }
+
+    List<PathState> before = new ArrayList<>();
+    try {
+      for (Step step : plan.steps()) {
+        before.add(snapshot(step.path()));
+      }
+    } catch (IOException e) {
+      return failedBeforeChange(plan, "read", "", e);
+    }
+    Set<String> ours =
+        previous.files().files().stream().map(DesiredFile::path).collect(Collectors.toSet());
+    for (PathState b : before) {
+      if (b.existed() && !ours.contains(b.path())) {
+        try {
+          saveOriginalOnce(b);
+        } catch (IOException e) {
+          return new Failed(
+              plan,
+              "backup",
+              b.path(),
+              e.getMessage(),
+              new Rollback(true, List.of(), CrioOutcome.none()));
+        }
+      }
+    }
+
+    Journal journal =
+        new Journal(
+            previous.name(),
+            desired.configName(),
+            Phase.WRITING,
+            plan.disruption().crioAction(),
+            before,
+            desired.files().stream().map(Applier::stateOf).toList());
+    try {
+      state.writeJournal(journal);
+    } catch (IOException e) {
+      return failedBeforeChange(plan, "journal", state.paths().journal(), e);
+    }
+    hook.reached("journal");
+
+    List<String> written = new ArrayList<>();
+    try (Mounts.WritableWindow w = mounts.openWritable(commonDirectory(plan.steps()))) {
+      for (Step step : plan.steps()) {
+        try {
+          execute(step);
+        } catch (IOException | RuntimeException e) {
+          return rolledBack(plan, journal, stepName(step), step.path(), e.getMessage(), false);
+        }
+        written.add(step.path());
+        hook.reached(stepName(step) + ":" + step.path());
+      }
+    } catch (IOException e) {
+      // Opening or closing the window failed: nothing or everything was written.
+      return rolledBack(
+          plan, journal, "remount", commonDirectory(plan.steps()), e.getMessage(), false);
+    }
+
+    try {
+      state.writeJournal(journal.at(Phase.FILES_WRITTEN));
+    } catch (IOException e) {
+      return rolledBack(plan, journal, "journal", state.paths().journal(), e.getMessage(), false);
+    }
+    CrioOutcome outcome = crio.run(plan.disruption().crioAction());
+    hook.reached("crio");
+    if (!outcome.succeeded()) {
+      return rolledBack(plan, journal, "crio", crio.unit(), outcome.detail(), true);
+    }
+    try {
+      state.writeJournal(journal.at(Phase.CRIO_DONE));
+      finish(journal, desired);
+    } catch (IOException e) {
+      // crio runs the new files; a restart finishes the record from the journal.
+      return new Failed(
+          plan,
+          "record",
+          state.paths().appliedConfig(),
+          e.getMessage(),
+          new Rollback(
+              false, List.of("journal kept; the next start completes the record"), outcome));
+    }
+    return new Applied(plan, List.copyOf(written), outcome);
+  }
+
+  /**
+   * At start-up: finishes or rolls back an update that a crash interrupted. An update whose crio
+   * action succeeded is finished; any other is rolled back, and crio told again if it may have seen
+   * the new files.
+   */
+  public Optional<String> recover() throws IOException {
+    Optional<Journal> found = state.journal();
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    Journal j = found.get();
+    if (j.phase() == Phase.CRIO_DONE) {
+      List<DesiredFile> desired =
+          j.desired().stream()
+              .map(
+                  p ->
+                      new DesiredFile(
+                          p.path(),
+                          p.content(),
+                          p.mode(),
+                          dev.ccd.machineconfig.Owner.ids(p.uid(), p.gid())))
+              .toList();
+      finish(j, new DesiredFiles(j.toConfig(), desired));
+      return Optional.of(
+          "finished the interrupted update " + j.fromConfig() + " → " + j.toConfig());
+    }
+    boolean crioMaySeeNew = j.phase() == Phase.FILES_WRITTEN;
+    Rollback r = rollback(j, crioMaySeeNew);
+    if (!r.complete()) {
+      throw new IOException(
+          "could not roll back the interrupted update "
+              + j.fromConfig()
+              + " → "
+              + j.toConfig()
+              + ": "
+              + String.join("; ", r.errors()));
+    }
+    state.deleteJournal();
+    return Optional.of(
+        "rolled back the interrupted update "
+            + j.fromConfig()
+            + " → "
+            + j.toConfig()
+            + " (it stopped at "
+            + j.phase()
+            + "); crio "
+            + r.crio().describe());
+  }
+
+  private void finish(Journal journal, DesiredFiles desired) throws IOException {
+    state.writeApplied(desired, clock.instant());
+    hook.reached("record");
+    for (PathState b : journal.before()) {
+      boolean stillDesired = desired.file(b.path()).isPresent();
+      if (!stillDesired) {
+        files.delete(state.paths().original(b.path()));
+      }
+    }
+    state.deleteJournal();
+  }
+
+  private ApplyOutcome rolledBack(
+      Plan plan, Journal journal, String step, String path, String error, boolean crioTried) {
+    Rollback r = rollback(journal, crioTried || !journal.before().isEmpty());
+    if (r.complete()) {
+      try {
+        state.deleteJournal();
+      } catch (IOException e) {
+        r = new Rollback(false, List.of("journal not removed: " + e.getMessage()), r.crio());
+      }
+    }
+    return new Failed(plan, step, path, error, r);
+  }
+
+  private Rollback rollback(Journal journal, boolean tellCrio) {
+    List<String> errors = new ArrayList<>();
+    List<PathState> reversed = new ArrayList<>(journal.before());
+    java.util.Collections.reverse(reversed);
+    String dir = commonDirectoryOf(reversed.stream().map(PathState::path).toList());
+    try (Mounts.WritableWindow w = mounts.openWritable(dir)) {
+      for (PathState b : reversed) {
+        try {
+          if (b.existed()) {
+            if (!files.read(b.path()).map(f -> same(f, b)).orElse(false)) {
+              files.writeAtomically(b.path(), b.content(), b.mode(), b.uid(), b.gid());
+            }
+          } else {
+            files.delete(b.path());
+          }
+        } catch (IOException | RuntimeException e) {
+          errors.add(b.path() + ": " + e.getMessage());
+        }
+      }
+    } catch (IOException e) {
+      errors.add(dir + ": " + e.getMessage());
+    }
+    CrioAction action = journal.crioAction();
+    // crio is told even when a file could not be restored: its view should match the disk.
+    CrioOutcome told =
+        tellCrio && action != CrioAction.NONE ? crio.run(action) : CrioOutcome.none();
+    return new Rollback(errors.isEmpty(), errors, told);
+  }
+
+  private static boolean same(FileState f, PathState b) {
+    return java.util.Arrays.equals(f.content(), b.content())
+        && f.mode() == b.mode()
+        && f.uid() == b.uid()
+        && f.gid() == b.gid();
+  }
+
+  /** A failure before any managed file changed: nothing to roll back. */
+  private static Failed failedBeforeChange(Plan plan, String step, String path, IOException e) {
+    return new Failed(
+        plan,
+        step,
+        path,
+        String.valueOf(e.getMessage()),
+        new Rollback(true, List.of(), CrioOutcome.none()));
+  }
+
+  private void execute(Step step) throws IOException {
+    // Java 17 has no pattern switch; Step is sealed to these two.
+    if (step instanceof Step.WriteFile w) {
+      DesiredFile f = w.file();
+      files.writeAtomically(
+          f.path(), f.content(), f.mode(), f.owner().uid().orElse(0), f.owner().gid().orElse(0));
+    } else if (step instanceof Step.RemoveFile r) {
+      Optional<FileState> original =
+          r.restoreOriginal() ? files.read(state.paths().original(r.path())) : Optional.empty();
+      if (original.isPresent()) {
+        FileState o = original.get();
+        files.writeAtomically(r.path(), o.content(), o.mode(), o.uid(), o.gid());
+      } else {
+        files.delete(r.path());
+      }
+    }
+  }
+
+  private void saveOriginalOnce(PathState b) throws IOException {
+    String saved = state.paths().original(b.path());
+    if (files.read(saved).isEmpty()) {
+      files.writeAtomically(saved, b.content(), b.mode(), b.uid(), b.gid());
+    }
+  }
+
+  private PathState snapshot(String path) throws IOException {
+    Optional<FileState> f = files.read(path);
+    return f.map(s -> new PathState(path, true, s.content(), s.mode(), s.uid(), s.gid()))
+        .orElseGet(() -> new PathState(path, false, new byte[0], 0, 0, 0));
+  }
+
+  private static PathState stateOf(DesiredFile f) {
+    return new PathState(
+        f.path(),
+        true,
+        f.content(),
+        f.mode(),
+        f.owner().uid().orElse(0),
+        f.owner().gid().orElse(0));
+  }
+
+  private static String stepName(Step step) {
+    return step instanceof Step.RemoveFile ? "remove" : "write";
+  }
+
+  private static String commonDirectory(List<Step> steps) {
+    return commonDirectoryOf(steps.stream().map(Step::path).toList());
+  }
+
+  /** The deepest directory holding every path ({@code /etc/containers} for managed files). */
+  static String commonDirectoryOf(List<String> paths) {
+    if (paths.isEmpty()) {
+      return "/";
+    }
+    String common = parent(paths.get(0));
+    for (String p : paths) {
+      while (!p.startsWith(common.endsWith("/") ? common : common + "/")) {
+        common = parent(common);
+      }
+    }
+    return common;
+  }
+
+  private static String parent(String path) {
+    int i = path.lastIndexOf('/');
+    return i <= 0 ? "/" : path.substring(0, i);
+  }
+}

@@ -1,0 +1,58 @@
+package dev.ccd.agent;
+
+import dev.ccd.host.Systemd;
+import dev.ccd.plan.CrioAction;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Runs the crio action of a plan through systemd, or records it when there is no systemd to ask (a
+ * local root without a system bus, or {@code --no-reload}).
+ */
+public final class CrioControl {
+  private final Optional<Systemd> systemd;
+  private final String unit;
+  private final Duration timeout;
+  private final String whyAbsent;
+
+  private CrioControl(Optional<Systemd> systemd, String unit, Duration timeout, String whyAbsent) {
+    this.systemd = systemd;
+    this.unit = Objects.requireNonNull(unit);
+    this.timeout = Objects.requireNonNull(timeout);
+    this.whyAbsent = whyAbsent;
+  }
+
+  public static CrioControl using(Systemd systemd, String unit, Duration timeout) {
+    return new CrioControl(Optional.of(systemd), unit, timeout, "");
+  }
+
+  /** A control that performs nothing and says why in every outcome. */
+  public static CrioControl recordingOnly(String why) {
+    return new CrioControl(Optional.empty(), "crio.service", Duration.ZERO, why);
+  }
+
+  public String unit() {
+    return unit;
+  }
+
+  public CrioOutcome run(CrioAction action) {
+    if (action == CrioAction.NONE) {
+      return CrioOutcome.none();
+    }
+    if (systemd.isEmpty()) {
+      return CrioOutcome.notPerformed(action, whyAbsent);
+    }
+    try {
+      Systemd.JobOutcome job =
+          action == CrioAction.RESTART
+              ? systemd.get().restart(unit, timeout)
+              : systemd.get().reload(unit, timeout);
+      String detail = unit + ": job " + job.result() + ", unit " + job.activeState();
+      return new CrioOutcome(action, true, job.succeeded(), detail);
+    } catch (IOException | RuntimeException e) {
+      return new CrioOutcome(action, true, false, unit + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,170 @@
+package dev.ccd.kube;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link EventSink} writing core/v1 Events, the way kubelet does for Nodes: namespace {@code
+ * default} (API servers reject other namespaces for a cluster-scoped object), involvedObject the
+ * Node, source component and reportingComponent {@code ccd-agent}, host and reportingInstance the
+ * node. A repeat of the same event within {@link #AGGREGATION_WINDOW} bumps {@code count} and
+ * {@code lastTimestamp} of the earlier one instead of creating another, so a retrying Degraded node
+ * does not flood the namespace.
+ */
+public final class Fabric8EventSink implements EventSink {
+  private static final Logger log = LoggerFactory.getLogger(Fabric8EventSink.class);
+
+  /** The source component of every event. */
+  public static final String COMPONENT = "ccd-agent";
+
+  /** How long a repeated event is folded into the earlier one. */
+  public static final Duration AGGREGATION_WINDOW = Duration.ofMinutes(10);
+
+  private static final int MAX_REMEMBERED = 256;
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final Clock clock;
+  private final Map<String, String> nodeUids = new ConcurrentHashMap<>();
+  private final AtomicLong sequence = new AtomicLong();
+  private final Map<Key, Series> recent =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Key, Series> eldest) {
+          return size() > MAX_REMEMBERED;
+        }
+      };
+
+  private record Key(String node, EventType type, String reason, String message) {}
+
+  private record Series(String name, int count, Instant first, Instant last) {}
+
+  /** Events in namespace {@code default}, timestamps from the system clock. */
+  public Fabric8EventSink(KubernetesClient client) {
+    this(client, "default", Clock.systemUTC());
+  }
+
+  public Fabric8EventSink(KubernetesClient client, String namespace, Clock clock) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.namespace = Objects.requireNonNull(namespace, "namespace");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  @Override
+  public void emit(String node, EventType type, String reason, String message) {
+    try {
+      emitOrThrow(node, type, reason, message);
+    } catch (RuntimeException e) {
+      log.warn(
+          "could not record event {} {} for node {}: {}", type.wire(), reason, node, e.toString());
+    }
+  }
+
+  private void emitOrThrow(String node, EventType type, String reason, String message) {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    Key key = new Key(node, type, reason, message);
+    Series earlier;
+    synchronized (recent) {
+      earlier = recent.get(key);
+    }
+    if (earlier != null
+        && Duration.between(earlier.last(), now).compareTo(AGGREGATION_WINDOW) < 0) {
+      Series next = new Series(earlier.name(), earlier.count() + 1, earlier.first(), now);
+      if (bump(next)) {
+        synchronized (recent) {
+          recent.put(key, next);
+        }
+        return;
+      }
+    }
+    // Like kubectl's "<object>.<hex nanos>": unique per event and sorted by time.
+    Instant precise = clock.instant();
+    long nanos = precise.getEpochSecond() * 1_000_000_000L + precise.getNano();
+    String name = node + "." + Long.toHexString(nanos + sequence.incrementAndGet());
+    Event event =
+        new EventBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(namespace)
+            .endMetadata()
+            .withNewInvolvedObject()
+            .withApiVersion("v1")
+            .withKind("Node")
+            .withName(node)
+            .withUid(uidOf(node))
+            .endInvolvedObject()
+            .withType(type.wire())
+            .withReason(reason)
+            .withMessage(message)
+            .withNewSource()
+            .withComponent(COMPONENT)
+            .withHost(node)
+            .endSource()
+            .withReportingComponent(COMPONENT)
+            .withReportingInstance(node)
+            .withCount(1)
+            .withFirstTimestamp(timestamp(now))
+            .withLastTimestamp(timestamp(now))
+            .build();
+    client.v1().events().inNamespace(namespace).resource(event).create();
+    synchronized (recent) {
+      recent.put(key, new Series(name, 1, now, now));
+    }
+  }
+
+  private boolean bump(Series s) {
+    String patch =
+        String.format("{\"count\":%d,\"lastTimestamp\":\"%s\"}", s.count(), timestamp(s.last()));
+    try {
+      client
+          .v1()
+          .events()
+          .inNamespace(namespace)
+          .withName(s.name())
+          .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+      return true;
+    } catch (RuntimeException e) {
+      // Expired or deleted meanwhile: a new event is the right answer.
+      log.debug("could not bump event {}: {}", s.name(), e.toString());
+      return false;
+    }
+  }
+
+  // The node's uid makes `kubectl describe node` find the event; unknown is fine (left empty).
+  private String uidOf(String node) {
+    String uid = nodeUids.get(node);
+    if (uid != null) {
+      return uid;
+    }
+    try {
+      Node n = client.nodes().withName(node).get();
+      if (n != null && n.getMetadata().getUid() != null) {
+        nodeUids.put(node, n.getMetadata().getUid());
+        return n.getMetadata().getUid();
+      }
+    } catch (RuntimeException e) {
+      log.debug("could not read uid of node {}: {}", node, e.toString());
+    }
+    return null;
+  }
+
+  private static String timestamp(Instant t) {
+    return DateTimeFormatter.ISO_INSTANT.format(t);
+  }
+}

@@ -96,8 +96,7 @@ public final class PolicyJsonValidator {
         error("transports", "must be an object of transport name → scopes");
         return;
       }
-      for (Iterator<Map.Entry<String, JsonNode>> it = transports.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> t = it.next();
+      for (Map.Entry<String, JsonNode> t : transports.properties()) {
         String tPath = "transports." + key(t.getKey());
         if (!TRANSPORTS.contains(t.getKey())) {
           out.add(Problem.warning(file, tPath, "unknown transport " + quote(t.getKey())));
@@ -106,8 +105,7 @@ public final class PolicyJsonValidator {
           error(tPath, "must be an object of scope → requirements");
           continue;
         }
-        for (Iterator<Map.Entry<String, JsonNode>> s = t.getValue().fields(); s.hasNext(); ) {
-          Map.Entry<String, JsonNode> scope = s.next();
+        for (Map.Entry<String, JsonNode> scope : t.getValue().properties()) {
           requirements(scope.getValue(), tPath + "[" + quote(scope.getKey()) + "]");
         }
       }

@@ -1,0 +1,140 @@
+package dev.ccd.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccd.registries.EffectiveConfig;
+import dev.ccd.registries.Problem;
+import dev.ccd.registries.PullSources;
+import dev.ccd.registries.PullSources.Explanation;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code ccd explain}: the sources CRI-O would try for images, in order, and why. */
+@Command(
+    name = "explain",
+    mixinStandardHelpOptions = true,
+    description =
+        "Shows, for each image, the pull sources CRI-O tries in order (mirrors, primary), which"
+            + " are blocked or insecure, and which registries.conf rule decided it.")
+public final class ExplainCommand implements Callable<Integer> {
+
+  /** Output formats. */
+  public enum Format {
+    text,
+    json
+  }
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--registries-conf",
+      paramLabel = "FILE",
+      description = "registries.conf (default: ${DEFAULT-VALUE})")
+  Path registriesConf;
+
+  @Option(
+      names = "--dropin-dir",
+      paramLabel = "DIR",
+      description = "drop-in directory (default: ${DEFAULT-VALUE})")
+  Path dropInDir = RegistriesConfFiles.DEFAULT_DROP_IN_DIR;
+
+  @Option(
+      names = {"-o", "--output"},
+      description = "text or json (default: ${DEFAULT-VALUE})")
+  Format output = Format.text;
+
+  @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "image references")
+  List<String> images = new ArrayList<>();
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    boolean explicit = registriesConf != null;
+    Path conf = explicit ? registriesConf : RegistriesConfFiles.DEFAULT_CONF;
+    EffectiveConfig config = RegistriesConfFiles.load(conf, dropInDir, explicit);
+    for (Problem p : config.problems()) {
+      err.println(p);
+    }
+    List<Explanation> explanations =
+        images.stream().map(image -> PullSources.explain(config, image)).toList();
+    if (output == Format.json) {
+      out.println(json(explanations));
+    } else {
+      explanations.forEach(e -> text(out, e));
+    }
+    out.flush();
+    err.flush();
+    boolean failed = !config.isValid() || explanations.stream().anyMatch(Explanation::failed);
+    return failed ? 1 : 0;
+  }
+
+  /**
+   * The stable contract: an array of {image, sources[{reference, mirror, insecure, blocked}],
+   * error}.
+   */
+  static String json(List<Explanation> explanations) throws IOException {
+    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ArrayNode array = mapper.createArrayNode();
+    for (Explanation e : explanations) {
+      ObjectNode o = array.addObject();
+      o.put("image", e.image());
+      ArrayNode sources = o.putArray("sources");
+      for (PullSources.Source s : e.sources()) {
+        ObjectNode so = sources.addObject();
+        so.put("reference", s.reference());
+        so.put("mirror", s.mirror());
+        so.put("insecure", s.insecure());
+        so.put("blocked", s.blocked());
+      }
+      if (e.error().isPresent()) {
+        o.put("error", e.error().get());
+      } else {
+        o.putNull("error");
+      }
+    }
+    return mapper.writeValueAsString(array);
+  }
+
+  private static void text(PrintWriter out, Explanation e) {
+    out.println(
+        e.image()
+            + e.reference().filter(r -> !r.equals(e.image())).map(r -> " (" + r + ")").orElse(""));
+    e.matched()
+        .ifPresentOrElse(
+            m -> out.println("  rule: [[registry]] prefix \"" + m.prefix() + "\" in " + m.file()),
+            () -> {
+              if (e.error().isEmpty()) {
+                out.println("  rule: none (no prefix matches)");
+              }
+            });
+    for (int i = 0; i < e.sources().size(); i++) {
+      PullSources.Source s = e.sources().get(i);
+      List<String> flags = new ArrayList<>();
+      flags.add(s.mirror() ? "mirror" : "primary");
+      if (s.insecure()) {
+        flags.add("insecure");
+      }
+      if (s.blocked()) {
+        flags.add("BLOCKED");
+      }
+      out.println("  " + (i + 1) + ". " + s.reference() + "  [" + String.join(", ", flags) + "]");
+      out.println("     " + s.why());
+    }
+    for (PullSources.Skipped s : e.skipped()) {
+      out.println("  skipped mirror " + s.location() + ": " + s.why());
+    }
+    e.error().ifPresent(err -> out.println("  error: " + err));
+  }
+}

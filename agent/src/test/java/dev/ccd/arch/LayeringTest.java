@@ -56,7 +56,7 @@ class LayeringTest {
         .whereLayer("host")
         .mayOnlyBeAccessedByLayers("agent", "controller", "cli")
         .whereLayer("kube")
-        .mayOnlyBeAccessedByLayers("agent", "controller", "cli")
+        .mayOnlyBeAccessedByLayers("agent", "controller", "cli", "observe")
         .whereLayer("plan")
         .mayOnlyBeAccessedByLayers("agent", "controller", "cli", "host", "kube", "observe")
         .whereLayer("machineconfig")

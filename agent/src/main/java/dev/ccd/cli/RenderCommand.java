@@ -9,6 +9,7 @@ import dev.ccd.registries.MirrorSets;
 import dev.ccd.registries.PolicyJsonRenderer;
 import dev.ccd.registries.Problem;
 import dev.ccd.registries.RegistriesConf;
+import dev.ccd.registries.RegistriesToml;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -132,11 +133,7 @@ public final class RenderCommand implements Callable<Integer> {
    * no-argument constructor use {@code RegistriesToml::write} (see the branch report).
    */
   public RenderCommand() {
-    this(
-        (conf, header) -> {
-          throw new IllegalStateException(
-              "the registries.conf TOML encoder (RegistriesToml) is not part of this build yet");
-        });
+    this(RegistriesToml::write);
   }
 
   /** With an explicit TOML encoder {@code (conf, headerComments) -> text}. */

@@ -1,0 +1,101 @@
+package dev.ccd.it.support;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * JUnit 5 extension that starts a real systemd (shared/testbed/systemd-sandbox) for one test class
+ * in {@code target/systemd-sandbox-<Class>} and always stops it. Register it as a static field.
+ */
+public final class SystemdSandbox implements BeforeAllCallback, AfterAllCallback {
+
+  private Path dir;
+  private String address;
+  private Thread shutdownHook;
+
+  /** The D-Bus address of the sandbox's system bus, as printed by {@code start}. */
+  public String address() {
+    return address;
+  }
+
+  /** The sandbox directory (crio.log, crio.fail and the other flags live here). */
+  public Path dir() {
+    return dir;
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    RootGuard.requireRootOrSkip("systemd-sandbox");
+    dir =
+        Path.of("target", "systemd-sandbox-" + context.getRequiredTestClass().getSimpleName())
+            .toAbsolutePath();
+    Files.createDirectories(dir);
+    Process p =
+        new ProcessBuilder(script().toString(), "start", dir.toString(), "900")
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    if (p.waitFor() != 0 || !out.startsWith("unix:")) {
+      throw new IllegalStateException(
+          "systemd-sandbox start " + dir + " failed (stderr above), printed: " + out);
+    }
+    address = out;
+    shutdownHook = new Thread(this::stopQuietly, "systemd-sandbox-stop");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    if (dir == null || address == null) {
+      return;
+    }
+    int rc = stop();
+    Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    if (rc != 0) {
+      throw new IllegalStateException("systemd-sandbox stop " + dir + " exited " + rc);
+    }
+  }
+
+  private int stop() throws IOException, InterruptedException {
+    return new ProcessBuilder(script().toString(), "stop", dir.toString())
+        .inheritIO()
+        .start()
+        .waitFor();
+  }
+
+  private void stopQuietly() {
+    try {
+      stop();
+    } catch (IOException | InterruptedException e) {
+      System.err.println("systemd-sandbox stop " + dir + " failed: " + e);
+    }
+  }
+
+  private static Path script() {
+    return Testbed.path().resolve("systemd-sandbox");
+  }
+
+  /**
+   * Where shared/testbed is: system property ccd.testbed (set by Failsafe from ccd.testbed.dir).
+   */
+  static final class Testbed {
+    private Testbed() {}
+
+    static Path path() {
+      String p = System.getProperty("ccd.testbed");
+      if (p == null || !Files.isDirectory(Path.of(p))) {
+        throw new IllegalStateException(
+            "test bed not found at ccd.testbed="
+                + p
+                + "; run through Failsafe, with -Dccd.testbed.dir=/path/to/shared/testbed if"
+                + " shared/ does not sit beside the repository");
+      }
+      return Path.of(p).toAbsolutePath().normalize();
+    }
+  }
+}

@@ -9,7 +9,16 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Keeps /etc/containers on CRI-O nodes in line with MachineConfigs.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      ApplyCommand.class,
+      ValidateCommand.class,
+      ExplainCommand.class,
+      RenderCommand.class,
+      MigrateIcspCommand.class,
+      AgentCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

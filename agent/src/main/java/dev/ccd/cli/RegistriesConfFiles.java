@@ -39,7 +39,7 @@ public final class RegistriesConfFiles {
       main = Optional.empty();
     }
     List<ConfFile> dropIns = new ArrayList<>();
-    if (Files.isDirectory(dropInDir)) {
+    if (dropInDir != null && Files.isDirectory(dropInDir)) {
       try (Stream<Path> files = Files.list(dropInDir)) {
         for (Path f : files.toList()) {
           if (Files.isRegularFile(f) && DropIns.isDropInName(f.getFileName().toString())) {

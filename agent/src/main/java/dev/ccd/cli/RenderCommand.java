@@ -182,17 +182,19 @@ public final class RenderCommand implements Callable<Integer> {
                             + POLICY_PATH
                             + "; -o machineconfig includes it"));
       }
-      case machineconfig -> {
-        List<DesiredFile> files = new ArrayList<>();
-        files.add(file(rendering.registriesPath(), registriesText));
-        rendering.policyJson().ifPresent(p -> files.add(file(POLICY_PATH, p)));
-        out.print(
-            IgnitionEncoder.toYaml(
-                IgnitionEncoder.machineConfig(IgnitionEncoder.generatedName(pool), pool, files)));
-      }
+      case machineconfig -> out.print(machineConfigYaml(rendering, registriesText, pool));
     }
     out.flush();
     return 0;
+  }
+
+  /** The MachineConfig {@code 99-<pool>-generated-registries} carrying a rendering's files. */
+  static String machineConfigYaml(Rendering rendering, String registriesText, String pool) {
+    List<DesiredFile> files = new ArrayList<>();
+    files.add(file(rendering.registriesPath(), registriesText));
+    rendering.policyJson().ifPresent(p -> files.add(file(POLICY_PATH, p)));
+    return IgnitionEncoder.toYaml(
+        IgnitionEncoder.machineConfig(IgnitionEncoder.generatedName(pool), pool, files));
   }
 
   private MirrorSets readInput() throws MirrorSetException {

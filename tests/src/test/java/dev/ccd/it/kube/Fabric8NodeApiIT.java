@@ -97,7 +97,8 @@ class Fabric8NodeApiIT {
     createNode("node-a", Map.of(DESIRED, "rendered-worker-1"));
     createNode("node-b", Map.of(DESIRED, "rendered-worker-1"));
     Recorder recorder = new Recorder();
-    try (Watch w = nodes.watch("node-a", recorder)) {
+    Watch w = nodes.watch("node-a", recorder);
+    try {
       await().atMost(DEADLINE).until(() -> recorder.saw("node-a", DESIRED, "rendered-worker-1"));
 
       // The other node changes first: if the watch leaked it, it would arrive before node-a's.
@@ -109,18 +110,23 @@ class Fabric8NodeApiIT {
 
       assertThat(recorder.seen).extracting(NodeView::name).containsOnly("node-a");
       assertThat(recorder.closes).as("no watch errors").isEmpty();
+    } finally {
+      w.close();
     }
   }
 
   @Test
   void watchOfAMissingNodeReportsItAndPicksItUpOnceCreated() {
     Recorder recorder = new Recorder();
-    try (Watch w = nodes.watch("node-late", recorder)) {
+    Watch w = nodes.watch("node-late", recorder);
+    try {
       await().atMost(DEADLINE).until(() -> !recorder.closes.isEmpty());
       assertThat(recorder.closes.get(0))
           .isInstanceOfSatisfying(KubeApiException.class, e -> assertThat(e.code()).isEqualTo(404));
       createNode("node-late", Map.of(DESIRED, "rendered-worker-9"));
       await().atMost(DEADLINE).until(() -> recorder.saw("node-late", DESIRED, "rendered-worker-9"));
+    } finally {
+      w.close();
     }
   }
 

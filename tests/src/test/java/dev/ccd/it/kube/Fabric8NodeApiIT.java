@@ -110,6 +110,13 @@ class Fabric8NodeApiIT {
 
       assertThat(recorder.seen).extracting(NodeView::name).containsOnly("node-a");
       assertThat(recorder.closes).as("no watch errors").isEmpty();
+      // The selection is the server's, not only a filter in the listener.
+      assertThat(requestPaths())
+          .anyMatch(
+              p ->
+                  p.startsWith("/api/v1/nodes?")
+                      && p.contains("watch=true")
+                      && p.contains("fieldSelector=metadata.name%3Dnode-a"));
     } finally {
       w.close();
     }
@@ -186,6 +193,16 @@ class Fabric8NodeApiIT {
   void patchOfAMissingNodeIs404() {
     assertThatThrownBy(() -> nodes.patchAnnotations("node-x", Map.of(STATE, "Done")))
         .isInstanceOfSatisfying(KubeApiException.class, e -> assertThat(e.code()).isEqualTo(404));
+  }
+
+  private List<String> requestPaths() throws InterruptedException {
+    List<String> paths = new java.util.ArrayList<>();
+    for (var r = api.server().takeRequest(1, java.util.concurrent.TimeUnit.MILLISECONDS);
+        r != null;
+        r = api.server().takeRequest(1, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      paths.add(r.getPath());
+    }
+    return paths;
   }
 
   private static io.fabric8.kubernetes.api.model.Status conflict(String node) {

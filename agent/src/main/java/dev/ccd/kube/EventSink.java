@@ -1,6 +1,9 @@
 package dev.ccd.kube;
 
-/** Records Kubernetes Events about a Node. Never throws: a lost event must not stop an update. */
+/**
+ * Records Kubernetes Events about a Node. Never throws and never waits for the API: a lost event
+ * must not stop or slow an update.
+ */
 public interface EventSink {
 
   /**

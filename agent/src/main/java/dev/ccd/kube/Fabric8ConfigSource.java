@@ -2,6 +2,7 @@ package dev.ccd.kube;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watcher;
@@ -93,7 +94,7 @@ public final class Fabric8ConfigSource implements ConfigSource {
             return configs()
                 .withField("metadata.name", name)
                 .watch(
-                    resourceVersion,
+                    new ListOptionsBuilder().withResourceVersion(resourceVersion).build(),
                     new Watcher<GenericKubernetesResource>() {
                       @Override
                       public void eventReceived(Action action, GenericKubernetesResource r) {

@@ -14,7 +14,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +29,12 @@ import org.slf4j.LoggerFactory;
  * node. A repeat of the same event within {@link #AGGREGATION_WINDOW} bumps {@code count} and
  * {@code lastTimestamp} of the earlier one instead of creating another, so a retrying Degraded node
  * does not flood the namespace.
+ *
+ * <p>Events are written by one background thread in the order emitted, so {@link #emit} never waits
+ * for the API (whose client retries a dead server for many seconds); at most {@link #QUEUE_LIMIT}
+ * events wait, more are dropped with a log line.
  */
-public final class Fabric8EventSink implements EventSink {
+public final class Fabric8EventSink implements EventSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Fabric8EventSink.class);
 
   /** The source component of every event. */
@@ -36,6 +43,9 @@ public final class Fabric8EventSink implements EventSink {
   /** How long a repeated event is folded into the earlier one. */
   public static final Duration AGGREGATION_WINDOW = Duration.ofMinutes(10);
 
+  /** Events waiting to be written beyond which new ones are dropped. */
+  public static final int QUEUE_LIMIT = 100;
+
   private static final int MAX_REMEMBERED = 256;
 
   private final KubernetesClient client;
@@ -43,6 +53,7 @@ public final class Fabric8EventSink implements EventSink {
   private final Clock clock;
   private final Map<String, String> nodeUids = new ConcurrentHashMap<>();
   private final AtomicLong sequence = new AtomicLong();
+  private final ThreadPoolExecutor writer;
   private final Map<Key, Series> recent =
       new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -64,20 +75,61 @@ public final class Fabric8EventSink implements EventSink {
     this.client = Objects.requireNonNull(client, "client");
     this.namespace = Objects.requireNonNull(namespace, "namespace");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.writer =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(QUEUE_LIMIT),
+            r -> {
+              Thread t = new Thread(r, "event-writer");
+              t.setDaemon(true);
+              return t;
+            },
+            (task, executor) -> log.warn("event dropped: the event writer is full or closed"));
   }
 
   @Override
   public void emit(String node, EventType type, String reason, String message) {
+    Objects.requireNonNull(type, "type");
+    Instant at = clock.instant();
+    writer.execute(
+        () -> {
+          try {
+            write(at, node, type, reason, message);
+          } catch (RuntimeException e) {
+            log.warn(
+                "could not record event {} {} for node {}: {}",
+                type.wire(),
+                reason,
+                node,
+                e.toString());
+          }
+        });
+  }
+
+  /** Writes what is queued (waiting up to {@code timeout}), then stops the writer. */
+  public void close(Duration timeout) {
+    writer.shutdown();
     try {
-      emitOrThrow(node, type, reason, message);
-    } catch (RuntimeException e) {
-      log.warn(
-          "could not record event {} {} for node {}: {}", type.wire(), reason, node, e.toString());
+      if (!writer.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        writer.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      writer.shutdownNow();
+      Thread.currentThread().interrupt();
     }
   }
 
-  private void emitOrThrow(String node, EventType type, String reason, String message) {
-    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+  /** {@link #close(Duration)} with 5 seconds. */
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(5));
+  }
+
+  private void write(Instant at, String node, EventType type, String reason, String message) {
+    Instant now = at.truncatedTo(ChronoUnit.SECONDS);
     Key key = new Key(node, type, reason, message);
     Series earlier;
     synchronized (recent) {
@@ -94,7 +146,7 @@ public final class Fabric8EventSink implements EventSink {
       }
     }
     // Like kubectl's "<object>.<hex nanos>": unique per event and sorted by time.
-    Instant precise = clock.instant();
+    Instant precise = at;
     long nanos = precise.getEpochSecond() * 1_000_000_000L + precise.getNano();
     String name = node + "." + Long.toHexString(nanos + sequence.incrementAndGet());
     Event event =

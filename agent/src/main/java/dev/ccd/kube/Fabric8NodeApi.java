@@ -2,6 +2,7 @@ package dev.ccd.kube;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeList;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -98,7 +99,9 @@ public final class Fabric8NodeApi implements NodeApi {
             return client
                 .nodes()
                 .withField("metadata.name", node)
-                .watch(resourceVersion, watcher(node, events));
+                .watch(
+                    new ListOptionsBuilder().withResourceVersion(resourceVersion).build(),
+                    watcher(node, events));
           }
         };
     return ResilientWatch.start("node " + node, source, sink, watchBackoff);

@@ -1,0 +1,173 @@
+package dev.ccd.it.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.awaitility.Awaitility.await;
+
+import dev.ccd.kube.EventType;
+import dev.ccd.kube.Fabric8EventSink;
+import dev.ccd.kube.KubeClients;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Comparator;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Events about a Node, written to and listed from the fabric8 mock API server (CRUD mode). */
+class Fabric8EventSinkIT {
+  private static final Duration DEADLINE = Duration.ofSeconds(20);
+  private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
+
+  private MockApi api;
+  private Node node;
+
+  @BeforeEach
+  void start() throws Exception {
+    api = new MockApi();
+    node =
+        api.client()
+            .nodes()
+            .resource(
+                new NodeBuilder()
+                    .withNewMetadata()
+                    .withName("node-a")
+                    .withUid("0b5c-uid")
+                    .endMetadata()
+                    .build())
+            .create();
+  }
+
+  @AfterEach
+  void stop() {
+    api.close();
+  }
+
+  private List<Event> events() {
+    return api.client().v1().events().inNamespace("default").list().getItems().stream()
+        .sorted(Comparator.comparing(e -> e.getMetadata().getName()))
+        .toList();
+  }
+
+  private Fabric8EventSink sinkAt(Instant now) {
+    return new Fabric8EventSink(api.client(), "default", Clock.fixed(now, ZoneOffset.UTC));
+  }
+
+  @Test
+  void createsANodeEventWithAllFields() {
+    try (Fabric8EventSink sink = sinkAt(T0)) {
+      sink.emit("node-a", EventType.NORMAL, "ConfigApplied", "applied rendered-worker-2");
+    }
+    List<Event> events = events();
+    assertThat(events).hasSize(1);
+    Event e = events.get(0);
+    assertThat(e.getMetadata().getName()).startsWith("node-a.");
+    assertThat(e.getMetadata().getNamespace()).isEqualTo("default");
+    assertThat(e.getType()).isEqualTo("Normal");
+    assertThat(e.getReason()).isEqualTo("ConfigApplied");
+    assertThat(e.getMessage()).isEqualTo("applied rendered-worker-2");
+    assertThat(e.getInvolvedObject().getKind()).isEqualTo("Node");
+    assertThat(e.getInvolvedObject().getName()).isEqualTo("node-a");
+    assertThat(e.getInvolvedObject().getUid()).isEqualTo(node.getMetadata().getUid());
+    assertThat(e.getSource().getComponent()).isEqualTo("ccd-agent");
+    assertThat(e.getSource().getHost()).isEqualTo("node-a");
+    assertThat(e.getReportingComponent()).isEqualTo("ccd-agent");
+    assertThat(e.getReportingInstance()).isEqualTo("node-a");
+    assertThat(e.getCount()).isEqualTo(1);
+    assertThat(e.getFirstTimestamp()).isEqualTo("2025-03-01T10:00:00Z");
+    assertThat(e.getLastTimestamp()).isEqualTo("2025-03-01T10:00:00Z");
+  }
+
+  @Test
+  void repeatsAreCountedOnTheSameEventWithinTheWindowOnly() {
+    Instant[] now = {T0};
+    Clock clock =
+        new Clock() {
+          @Override
+          public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+
+          @Override
+          public Instant instant() {
+            return now[0];
+          }
+        };
+    Fabric8EventSink sink = new Fabric8EventSink(api.client(), "default", clock);
+    sink.emit("node-a", EventType.WARNING, "UpdateFailed", "crio reload failed");
+    now[0] = T0.plusSeconds(30);
+    sink.emit("node-a", EventType.WARNING, "UpdateFailed", "crio reload failed");
+    sink.emit("node-a", EventType.NORMAL, "ConfigApplied", "applied rendered-worker-2");
+    await().atMost(DEADLINE).until(() -> events().size() == 2 && countOf("UpdateFailed") == 2);
+
+    List<Event> events = events();
+    assertThat(events).hasSize(2);
+    Event failed =
+        events.stream().filter(e -> e.getReason().equals("UpdateFailed")).findFirst().orElseThrow();
+    assertThat(failed.getType()).isEqualTo("Warning");
+    assertThat(failed.getCount()).isEqualTo(2);
+    assertThat(failed.getFirstTimestamp()).isEqualTo("2025-03-01T10:00:00Z");
+    assertThat(failed.getLastTimestamp()).isEqualTo("2025-03-01T10:00:30Z");
+
+    now[0] = T0.plus(Fabric8EventSink.AGGREGATION_WINDOW).plusSeconds(31);
+    sink.emit("node-a", EventType.WARNING, "UpdateFailed", "crio reload failed");
+    sink.close();
+    assertThat(events()).as("outside the window a new event is created").hasSize(3);
+  }
+
+  private int countOf(String reason) {
+    return events().stream()
+        .filter(e -> e.getReason().equals(reason))
+        .mapToInt(Event::getCount)
+        .sum();
+  }
+
+  @Test
+  void unknownNodeUidIsLeftEmpty() {
+    try (Fabric8EventSink sink = sinkAt(T0)) {
+      sink.emit("node-gone", EventType.NORMAL, "ConfigApplied", "applied");
+    }
+    assertThat(events())
+        .singleElement()
+        .satisfies(e -> assertThat(e.getInvolvedObject().getUid()).isNull());
+  }
+
+  @Test
+  void failuresAreSwallowed() throws Exception {
+    int deadPort;
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      deadPort = s.getLocalPort();
+    }
+    try (KubernetesClient dead = KubeClients.forUrl("http://127.0.0.1:" + deadPort)) {
+      Fabric8EventSink sink = new Fabric8EventSink(dead, "default", Clock.systemUTC());
+      assertThatCode(() -> sink.emit("node-a", EventType.WARNING, "UpdateFailed", "nobody listens"))
+          .doesNotThrowAnyException();
+    }
+  }
+
+  @Test
+  void eventsOfTheSameSecondGetDistinctNames() {
+    try (Fabric8EventSink sink = sinkAt(T0)) {
+      for (int i = 0; i < 5; i++) {
+        sink.emit("node-a", EventType.NORMAL, "Step", "step " + i);
+      }
+    }
+    assertThat(events())
+        .extracting(e -> e.getMetadata().getName())
+        .doesNotHaveDuplicates()
+        .hasSize(5);
+  }
+}

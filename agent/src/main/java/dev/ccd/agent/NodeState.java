@@ -30,6 +30,7 @@ public final class NodeState {
   private final AgentMetrics metrics;
   private final Clock clock;
   private volatile Map<String, String> known = Map.of();
+  private volatile String knownVersion = "";
 
   public NodeState(
       String node,
@@ -46,10 +47,26 @@ public final class NodeState {
     this.clock = clock;
   }
 
-  /** What the Node's annotations said when last seen (from the watch or our own patch). */
+  /**
+   * What the Node's annotations said when last seen. A watch event older than the Node our own last
+   * patch returned is ignored, so a stale event does not make us report the same state twice.
+   */
   public void observed(NodeView view) {
+    if (olderThanKnown(view.resourceVersion())) {
+      return;
+    }
     known = view.annotations();
+    knownVersion = view.resourceVersion();
     metrics.state(keys.read(known).state());
+  }
+
+  private boolean olderThanKnown(String version) {
+    // resourceVersions are opaque; compare only when both are plain numbers (etcd, the mock).
+    try {
+      return !knownVersion.isEmpty() && Long.parseLong(version) < Long.parseLong(knownVersion);
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   public ConfigStatus status() {
@@ -83,11 +100,14 @@ public final class NodeState {
     }
   }
 
-  public void unreconcilable(String reason) throws KubeApiException {
+  /** Returns whether this was news (the Node said something else before). */
+  public boolean unreconcilable(String reason) throws KubeApiException {
     if (patch(keys.unreconcilable(reason))) {
       events.emit(
           node, EventType.WARNING, "Unreconcilable", NodeAnnotations.truncateReason(reason));
+      return true;
     }
+    return false;
   }
 
   public void drift(String reason) throws KubeApiException {
@@ -111,6 +131,7 @@ public final class NodeState {
     }
     NodeView after = nodes.patchAnnotations(node, wanted);
     known = after.annotations();
+    knownVersion = after.resourceVersion();
     ConfigState state = keys.read(known).state();
     metrics.state(state);
     LOG.info("node {} state {} {}", node, state.wire(), keys.read(known).reason());

@@ -125,8 +125,9 @@ public final class Reconciler {
 
     Prepared prepared = preparation.prepare(text.get().json(), desired, applied);
     if (prepared instanceof Prepared.Invalid invalid) {
-      metrics.updateFinished(UpdateResult.UNRECONCILABLE, Duration.ZERO);
-      node.unreconcilable("can't apply MachineConfig " + desired + ": " + invalid.reason());
+      if (node.unreconcilable("can't apply MachineConfig " + desired + ": " + invalid.reason())) {
+        metrics.updateFinished(UpdateResult.UNRECONCILABLE, Duration.ZERO);
+      }
       return Next.IDLE;
     }
     Prepared.Ready ready = (Prepared.Ready) prepared;
@@ -232,7 +233,7 @@ public final class Reconciler {
     }
     List<String> found = new ArrayList<>();
     for (String p : listWatched()) {
-      if (!baseline.contains(p) && desired.file(p).isEmpty()) {
+      if (!baseline.contains(p) && desired.file(p).isEmpty() && !p.contains("/.ccd-tmp-")) {
         found.add(p);
       }
     }

@@ -26,10 +26,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ccd demo}: the main job on embedded defaults, with no cluster and no root: mirror sets
- * for an air-gapped registry are rendered into a MachineConfig, applied to a fresh temporary
- * root, explained, and applied again to show that nothing changes twice; then the node agent runs
- * the same update through an embedded Kubernetes API.
+ * {@code ccd demo}: the main job on embedded defaults, with no cluster and no root: mirror sets for
+ * an air-gapped registry are rendered into a MachineConfig, applied to a fresh temporary root,
+ * explained, and applied again to show that nothing changes twice; then the node agent runs the
+ * same update through an embedded Kubernetes API.
  */
 @Command(
     name = "demo",
@@ -85,12 +85,14 @@ final class DemoCommand implements Callable<Integer> {
         RenderCommand.render(sets, pool, RenderCommand.Layout.DROPIN);
     String toml = RegistriesToml.write(rendering.registries(), rendering.headerComments());
     String machineConfig = RenderCommand.machineConfigYaml(rendering, toml, pool);
-    out.println("  MachineConfig 99-" + pool + "-generated-registries carries "
-        + rendering.registriesPath());
+    out.println(
+        "  MachineConfig 99-"
+            + pool
+            + "-generated-registries carries "
+            + rendering.registriesPath());
 
     heading(out, "3. Plan against a fresh root: " + dir);
-    HostWiring host =
-        HostWiring.forRoot(dir, true, "crio.service", Duration.ofSeconds(90));
+    HostWiring host = HostWiring.forRoot(dir, true, "crio.service", Duration.ofSeconds(90));
     AppliedConfig previous = host.store().applied();
     Prepared prepared = host.preparation().prepare(machineConfig, "demo", previous);
     if (prepared instanceof Prepared.Invalid invalid) {
@@ -114,8 +116,8 @@ final class DemoCommand implements Callable<Integer> {
       for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
         out.printf(
             "--- /%s (mode %s)%n",
-            dir.relativize(f), Integer.toOctalString(host.files().read("/" + dir.relativize(f))
-                .orElseThrow().mode()));
+            dir.relativize(f),
+            Integer.toOctalString(host.files().read("/" + dir.relativize(f)).orElseThrow().mode()));
         out.print(Files.readString(f, StandardCharsets.UTF_8));
       }
     }
@@ -135,9 +137,7 @@ final class DemoCommand implements Callable<Integer> {
       for (PullSources.Source s : e.sources()) {
         out.printf(
             "    %s %s%s%n",
-            s.mirror() ? "mirror " : "primary",
-            s.reference(),
-            s.blocked() ? "  (blocked)" : "");
+            s.mirror() ? "mirror " : "primary", s.reference(), s.blocked() ? "  (blocked)" : "");
       }
     }
 
@@ -145,7 +145,9 @@ final class DemoCommand implements Callable<Integer> {
     Prepared again = host.preparation().prepare(machineConfig, "demo", host.store().applied());
     ApplyOutcome second =
         host.applier()
-            .apply(((Prepared.Ready) again).plan(), host.store().applied(),
+            .apply(
+                ((Prepared.Ready) again).plan(),
+                host.store().applied(),
                 ((Prepared.Ready) again).desired());
     out.println("  " + (second instanceof ApplyOutcome.Unchanged ? "no changes" : second));
 

@@ -20,9 +20,9 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * The host side of ccd for one root: real adapters (jnr-posix files, mount(2), systemd over
- * D-Bus) wired into the preparation and the applier that {@code apply}, {@code demo} and {@code
- * agent} share.
+ * The host side of ccd for one root: real adapters (jnr-posix files, mount(2), systemd over D-Bus)
+ * wired into the preparation and the applier that {@code apply}, {@code demo} and {@code agent}
+ * share.
  */
 record HostWiring(
     Path root,
@@ -56,8 +56,8 @@ record HostWiring(
   }
 
   /**
-   * systemd on the system bus when there is one ({@code DBUS_SYSTEM_BUS_ADDRESS}, else the
-   * socket under the root); otherwise crio actions are recorded, not performed, and say why.
+   * systemd on the system bus when there is one ({@code DBUS_SYSTEM_BUS_ADDRESS}, else the socket
+   * under the root); otherwise crio actions are recorded, not performed, and say why.
    */
   static CrioControl crioControl(Path root, boolean noReload, String unit, Duration timeout) {
     if (noReload) {

@@ -1,0 +1,124 @@
+package dev.ccd.cli;
+
+import dev.ccd.host.InstanceLock;
+import dev.ccd.kube.Backoff;
+import dev.ccd.kube.KubeClients;
+import dev.ccd.kube.NodeAnnotations;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ccd agent}: the per-node daemon (a privileged DaemonSet pod). */
+@Command(
+    name = "agent",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the node agent: watch this Node's desiredConfig, apply the MachineConfig it names to",
+      "/etc/containers under --root, reload/restart crio over D-Bus, report state annotations,",
+      "Events and Prometheus metrics, and watch for drift. Stops cleanly on SIGTERM."
+    })
+final class AgentCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentCommand.class);
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--node",
+      defaultValue = "${env:NODE_NAME}",
+      description = "this Node's name (default: $NODE_NAME)")
+  String node;
+
+  @Option(names = "--root", defaultValue = "/", description = "host root (/host in the DaemonSet)")
+  Path root;
+
+  @Option(
+      names = "--annotation-prefix",
+      defaultValue = NodeAnnotations.MCO_PREFIX,
+      description =
+          "prefix of currentConfig/desiredConfig/state/reason (default: ${DEFAULT-VALUE})")
+  String prefix;
+
+  @Option(names = "--crio-unit", defaultValue = "crio.service", description = "runtime unit")
+  String crioUnit;
+
+  @Option(names = "--kubeconfig", description = "kubeconfig (default: in-cluster or $KUBECONFIG)")
+  Optional<Path> kubeconfig;
+
+  @Option(
+      names = "--metrics-address",
+      defaultValue = ":8797",
+      description = "address of /metrics, /healthz, /readyz (default: ${DEFAULT-VALUE})")
+  String metricsAddress;
+
+  @Option(names = "--drift-period", defaultValue = "PT10M", description = "full drift check period")
+  Duration driftPeriod;
+
+  @Option(names = "--job-timeout", defaultValue = "PT90S", description = "crio job timeout")
+  Duration jobTimeout;
+
+  @Option(
+      names = "--shutdown-grace",
+      defaultValue = "PT25S",
+      description = "on SIGTERM, how long an update in progress may take to finish or roll back")
+  Duration shutdownGrace;
+
+  @Override
+  public Integer call() throws Exception {
+    if (node == null || node.isBlank()) {
+      spec.commandLine().getErr().println("agent: --node or NODE_NAME is required");
+      return 2;
+    }
+    HostWiring host = HostWiring.forRoot(root, false, crioUnit, jobTimeout);
+    try (InstanceLock lock = InstanceLock.acquire(host.root().resolve("run/ccd/agent.lock"))) {
+      List<String> restored = host.mounts().restoreAfterCrash();
+      restored.forEach(m -> LOG.warn("made {} read-only again after a crash", m));
+      host.applier().recover().ifPresent(r -> LOG.warn("start-up: {}", r));
+      KubernetesClient client = KubeClients.create(kubeconfig);
+      AgentRuntime.Options options =
+          new AgentRuntime.Options(
+              node,
+              new NodeAnnotations(prefix, NodeAnnotations.CCD_PREFIX),
+              Optional.of(metricsAddress),
+              new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5)),
+              Duration.ofSeconds(10),
+              driftPeriod,
+              shutdownGrace);
+      CountDownLatch stopped = new CountDownLatch(1);
+      try (AgentRuntime runtime = AgentRuntime.start(host, client, options)) {
+        LOG.info(
+            "ccd agent on node {} (root {}, crio {}); metrics on {}",
+            node,
+            host.root(),
+            host.crio().unit(),
+            runtime.health().map(h -> h.address().toString()).orElse("-"));
+        Thread hook =
+            new Thread(
+                () -> {
+                  LOG.info("SIGTERM: finishing the update in progress, then stopping");
+                  runtime.close();
+                  stopped.countDown();
+                },
+                "ccd-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        stopped.await();
+      } finally {
+        client.close();
+      }
+      return 0;
+    } catch (IOException e) {
+      spec.commandLine().getErr().println("agent: " + e.getMessage());
+      return 1;
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package dev.ccd.cli;
+
+import dev.ccd.agent.NodeAgent;
+import dev.ccd.agent.NodeState;
+import dev.ccd.agent.Reconciler;
+import dev.ccd.kube.Backoff;
+import dev.ccd.kube.Fabric8ConfigSource;
+import dev.ccd.kube.Fabric8EventSink;
+import dev.ccd.kube.Fabric8NodeApi;
+import dev.ccd.kube.NodeAnnotations;
+import dev.ccd.observe.AgentMetrics;
+import dev.ccd.observe.HealthServer;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The agent assembled from real adapters: fabric8 for the Node, MachineConfigs and Events, the host
+ * wiring for files and crio, Prometheus metrics and the health server. Shared by {@code ccd agent}
+ * and {@code ccd demo}.
+ */
+final class AgentRuntime implements AutoCloseable {
+  /** How the agent runs; read once from the command line. */
+  record Options(
+      String node,
+      NodeAnnotations keys,
+      Optional<String> metricsAddress,
+      Backoff retry,
+      Duration heartbeat,
+      Duration driftPeriod,
+      Duration shutdownGrace) {}
+
+  private final NodeAgent agent;
+  private final AgentMetrics metrics;
+  private final HealthServer health;
+  private final Fabric8EventSink events;
+
+  private AgentRuntime(
+      NodeAgent agent, AgentMetrics metrics, HealthServer health, Fabric8EventSink events) {
+    this.agent = agent;
+    this.metrics = metrics;
+    this.health = health;
+    this.events = events;
+  }
+
+  static AgentRuntime start(HostWiring host, KubernetesClient client, Options o)
+      throws IOException {
+    Clock clock = Clock.systemUTC();
+    AgentMetrics metrics = new AgentMetrics();
+    Fabric8NodeApi nodes = new Fabric8NodeApi(client);
+    Fabric8ConfigSource configs = new Fabric8ConfigSource(client);
+    Fabric8EventSink events = new Fabric8EventSink(client);
+    NodeState state = new NodeState(o.node(), nodes, events, o.keys(), metrics, clock);
+    NodeAgent agent =
+        new NodeAgent(
+            new NodeAgent.Settings(
+                o.node(),
+                o.retry(),
+                o.heartbeat(),
+                o.driftPeriod(),
+                o.shutdownGrace(),
+                Optional.of(host.root())),
+            nodes,
+            kick ->
+                new Reconciler(
+                    configs,
+                    state,
+                    host.preparation(),
+                    host.applier(),
+                    host.store(),
+                    host.files(),
+                    List.of("/etc/containers/registries.conf.d"),
+                    metrics,
+                    clock,
+                    kick),
+            clock);
+    HealthServer health = null;
+    if (o.metricsAddress().isPresent()) {
+      health =
+          HealthServer.start(
+              HealthServer.parseAddress(o.metricsAddress().get()),
+              metrics::scrape,
+              agent::liveness,
+              agent::readiness);
+    }
+    agent.start();
+    return new AgentRuntime(agent, metrics, health, events);
+  }
+
+  NodeAgent agent() {
+    return agent;
+  }
+
+  AgentMetrics metrics() {
+    return metrics;
+  }
+
+  Optional<HealthServer> health() {
+    return Optional.ofNullable(health);
+  }
+
+  @Override
+  public void close() {
+    agent.close();
+    if (health != null) {
+      health.stop();
+    }
+    events.close();
+    metrics.close();
+  }
+}

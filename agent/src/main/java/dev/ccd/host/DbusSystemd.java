@@ -85,16 +85,17 @@ public final class DbusSystemd implements Systemd {
       String method,
       String unit,
       Duration timeout,
-      BiFunction<Systemd1Manager, String, DBusPath> call)
+      BiFunction<SystemdManagerInterface, String, DBusPath> call)
       throws IOException {
     // Signals may overtake the method reply: every JobRemoved is kept until its job is asked for.
     Map<String, CompletableFuture<String>> results = new ConcurrentHashMap<>();
-    DBusSigHandler<Systemd1Manager.JobRemoved> onRemoved =
+    DBusSigHandler<SystemdManagerInterface.JobRemoved> onRemoved =
         s -> results.computeIfAbsent(s.job(), k -> new CompletableFuture<>()).complete(s.result());
     try (DBusConnection c = connect()) {
       // Registered (AddMatch) before Subscribe and the call; dropped with the connection.
-      c.addSigHandler(Systemd1Manager.JobRemoved.class, onRemoved);
-      Systemd1Manager manager = c.getRemoteObject(BUS_NAME, MANAGER_PATH, Systemd1Manager.class);
+      c.addSigHandler(SystemdManagerInterface.JobRemoved.class, onRemoved);
+      SystemdManagerInterface manager =
+          c.getRemoteObject(BUS_NAME, MANAGER_PATH, SystemdManagerInterface.class);
       manager.Subscribe();
       String job = call.apply(manager, unit).getPath();
       String result;
@@ -116,7 +117,8 @@ public final class DbusSystemd implements Systemd {
   }
 
   private static String activeState(DBusConnection c, String unit) throws DBusException {
-    DBusPath path = c.getRemoteObject(BUS_NAME, MANAGER_PATH, Systemd1Manager.class).LoadUnit(unit);
+    DBusPath path =
+        c.getRemoteObject(BUS_NAME, MANAGER_PATH, SystemdManagerInterface.class).LoadUnit(unit);
     Properties props = c.getRemoteObject(BUS_NAME, path.getPath(), Properties.class);
     Object value = props.Get(UNIT_INTERFACE, "ActiveState");
     return String.valueOf(value instanceof Variant<?> v ? v.getValue() : value);

@@ -9,7 +9,7 @@ import org.freedesktop.dbus.types.UInt32;
 
 /** The part of systemd's {@code org.freedesktop.systemd1.Manager} D-Bus interface we call. */
 @DBusInterfaceName("org.freedesktop.systemd1.Manager")
-public interface Systemd1Manager extends DBusInterface {
+public interface SystemdManagerInterface extends DBusInterface {
 
   /** Asks systemd to emit job and unit signals to this connection (until it disconnects). */
   void Subscribe();

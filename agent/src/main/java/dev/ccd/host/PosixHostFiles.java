@@ -45,6 +45,8 @@ public final class PosixHostFiles implements HostFiles {
   private final Path root;
   private final WriteObserver observer;
   private final SecureRandom random = new SecureRandom();
+  private final int euid;
+  private final int egid;
 
   /** Host paths map under {@code root} ({@code /} in production). */
   public PosixHostFiles(Path root) {
@@ -58,6 +60,25 @@ public final class PosixHostFiles implements HostFiles {
     String r = this.root.toString();
     this.rootPrefix = r.equals("/") ? "" : r;
     this.observer = observer;
+    this.euid = posix.geteuid();
+    this.egid = posix.getegid();
+  }
+
+  /**
+   * Run by a user other than root (a local {@code --root} for a demo or a test), ownership cannot
+   * be given away: the invoking user stands in for root (uid/gid 0) both ways, as in a user
+   * namespace, so that plans stay idempotent. Any other owner fails with EPERM as usual.
+   */
+  private boolean unprivileged() {
+    return euid != 0;
+  }
+
+  private int toDisk(int id, int self) {
+    return unprivileged() && id == 0 ? self : id;
+  }
+
+  private int fromDisk(int id, int self) {
+    return unprivileged() && id == self ? 0 : id;
   }
 
   private static POSIX nativePosix() {
@@ -127,7 +148,11 @@ public final class PosixHostFiles implements HostFiles {
         out.write(buf, 0, n);
       }
       return Optional.of(
-          new FileState(out.toByteArray(), fst.mode() & 07777, fst.uid(), fst.gid()));
+          new FileState(
+              out.toByteArray(),
+              fst.mode() & 07777,
+              fromDisk(fst.uid(), euid),
+              fromDisk(fst.gid(), egid)));
     } finally {
       posix.close(fd);
     }
@@ -171,7 +196,10 @@ public final class PosixHostFiles implements HostFiles {
       try {
         observer.after(Step.TEMP_CREATED, path);
         // Owner before mode: chown clears set-user/group-id bits, so fchmod must come last.
-        check(posix.fchown(fd, uid, gid), "write", path, "fchown " + uid + ":" + gid);
+        int diskUid = toDisk(uid, euid);
+        int diskGid = toDisk(gid, egid);
+        check(
+            posix.fchown(fd, diskUid, diskGid), "write", path, "fchown " + diskUid + ":" + diskGid);
         // The umask trimmed the creation mode; fchmod sets the exact bits.
         check(posix.fchmod(fd, mode), "write", path, "fchmod 0" + Integer.toOctalString(mode));
         writeAll(fd, content, path);

@@ -149,9 +149,7 @@ public final class RegistriesToml {
         out.append(line.isEmpty() ? "#" : "# " + line).append('\n');
       }
     }
-    if (!headerComments.isEmpty()) {
-      out.append('\n');
-    }
+    int bodyStart = out.length();
     conf.unqualifiedSearchRegistries()
         .ifPresent(
             l -> out.append("unqualified-search-registries = ").append(array(l)).append('\n'));
@@ -185,6 +183,13 @@ public final class RegistriesToml {
               .append('\n');
         }
       }
+    }
+    // One blank line between the header and the body, none at the top of a file without one.
+    boolean bodyOpensWithBlank = out.length() > bodyStart && out.charAt(bodyStart) == '\n';
+    if (bodyStart == 0 && bodyOpensWithBlank) {
+      out.deleteCharAt(0);
+    } else if (bodyStart > 0 && !bodyOpensWithBlank) {
+      out.insert(bodyStart, '\n');
     }
     return out.toString();
   }

@@ -168,7 +168,7 @@ public final class MirrorSetRenderer {
             Problem.error(
                 origin,
                 objectKey + " spec.registrySources." + field + "[" + i + "]",
-                "invalid entry for " + adjective + " registries " + quote(scope)));
+                "invalid entry for " + adjective + " registries " + Validator.goQuote(scope)));
       }
     }
   }
@@ -187,7 +187,8 @@ public final class MirrorSetRenderer {
     String source = rawSource == null ? "" : rawSource;
     if (!MirrorSetScope.isValidSource(source)) {
       problems.add(
-          Problem.error(origin, where + ".source", "invalid format for source " + quote(source)));
+          Problem.error(
+              origin, where + ".source", "invalid format for source " + Validator.goQuote(source)));
       return;
     }
     String policy = rawPolicy == null || rawPolicy.isEmpty() ? ALLOW_CONTACTING_SOURCE : rawPolicy;
@@ -198,7 +199,7 @@ public final class MirrorSetRenderer {
               origin,
               where + ".mirrorSourcePolicy",
               "conflicting mirrorSourcePolicy is set for the same source "
-                  + quote(source)
+                  + Validator.goQuote(source)
                   + " in imagedigestmirrorsets, imagetagmirrorsets, or"
                   + " imagecontentsourcepolicies"));
       return;
@@ -210,7 +211,7 @@ public final class MirrorSetRenderer {
             Problem.error(
                 origin,
                 where + ".mirrors[" + j + "]",
-                "invalid format for mirror " + quote(mirror)));
+                "invalid format for mirror " + Validator.goQuote(mirror)));
         return;
       }
       if (policy.equals(NEVER_CONTACT_SOURCE) && mirror.equals(source)) {
@@ -219,33 +220,11 @@ public final class MirrorSetRenderer {
                 origin,
                 where + ".mirrors[" + j + "]",
                 "cannot set mirrorSourcePolicy: NeverContactSource if the source "
-                    + quote(source)
+                    + Validator.goQuote(source)
                     + " is one of the mirrors"));
         return;
       }
     }
-  }
-
-  /** Go's {@code %q} for the ASCII strings we quote (anything else is escaped as JSON would). */
-  static String quote(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\t' -> b.append("\\t");
-        case '\r' -> b.append("\\r");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format("\\x%02x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.append('"').toString();
   }
 
   // ---------------------------------------------------------------- rendering
@@ -407,9 +386,9 @@ public final class MirrorSetRenderer {
                   input.originOf(definer),
                   MirrorSets.key(definer) + " source " + set.source(),
                   "cannot copy the mirrors of the wildcard source "
-                      + quote(outer)
+                      + Validator.goQuote(outer)
                       + " to the nested scope "
-                      + quote(scope)
+                      + Validator.goQuote(scope)
                       + " (the machine-config-operator fails here too)"));
         }
         String extra = scope.substring(outer.length());

@@ -413,20 +413,25 @@ public final class RegistriesToml {
         if (e instanceof String s) {
           out.add(s);
         } else {
-          problems.add(
-              Problem.error(
-                  file,
-                  path + "[" + i + "]",
-                  "toml: line "
-                      + a.inputPositionOf(i).line()
-                      + " (last key \""
-                      + path
-                      + "\"): incompatible types: TOML value has type "
-                      + tomlType(e)
-                      + "; destination has type string"));
+          elementTypeError(a, i, path, "string");
         }
       }
       return Optional.of(out);
+    }
+
+    private void elementTypeError(TomlArray a, int i, String path, String wanted) {
+      problems.add(
+          Problem.error(
+              file,
+              path + "[" + i + "]",
+              "toml: line "
+                  + a.inputPositionOf(i).line()
+                  + " (last key \""
+                  + path
+                  + "\"): incompatible types: TOML value has type "
+                  + tomlType(a.get(i))
+                  + "; destination has type "
+                  + wanted));
     }
 
     private Optional<TomlTable> table(TomlTable t, String key, String path) {
@@ -452,17 +457,7 @@ public final class RegistriesToml {
           if (a.get(i) instanceof TomlTable table) {
             out.add(table);
           } else {
-            problems.add(
-                Problem.error(
-                    file,
-                    path + "[" + i + "]",
-                    "toml: line "
-                        + a.inputPositionOf(i).line()
-                        + " (last key \""
-                        + path
-                        + "\"): incompatible types: TOML value has type "
-                        + tomlType(a.get(i))
-                        + "; destination has type table"));
+            elementTypeError(a, i, path, "table");
           }
         }
         return out;

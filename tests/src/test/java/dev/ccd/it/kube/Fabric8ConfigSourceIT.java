@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccd.kube.Backoff;
 import dev.ccd.kube.ConfigListener;
+import dev.ccd.kube.EmbeddedApi;
 import dev.ccd.kube.Fabric8ConfigSource;
 import dev.ccd.kube.MachineConfigText;
 import dev.ccd.kube.Watch;
@@ -25,12 +26,12 @@ class Fabric8ConfigSourceIT {
   private static final Duration DEADLINE = Duration.ofSeconds(20);
   private static final String DATA_URL = "data:,unqualified-search-registries%20%3D%20%5B%5D%0A";
 
-  private MockApi api;
+  private EmbeddedApi api;
   private Fabric8ConfigSource configs;
 
   @BeforeEach
   void start() throws Exception {
-    api = new MockApi();
+    api = new EmbeddedApi();
     configs =
         new Fabric8ConfigSource(
             api.client(), new Backoff(Duration.ofMillis(50), Duration.ofMillis(200)));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.awaitility.Awaitility.await;
 
+import dev.ccd.kube.EmbeddedApi;
 import dev.ccd.kube.EventType;
 import dev.ccd.kube.Fabric8EventSink;
 import dev.ccd.kube.KubeClients;
@@ -27,12 +28,12 @@ class Fabric8EventSinkIT {
   private static final Duration DEADLINE = Duration.ofSeconds(20);
   private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
 
-  private MockApi api;
+  private EmbeddedApi api;
   private Node node;
 
   @BeforeEach
   void start() throws Exception {
-    api = new MockApi();
+    api = new EmbeddedApi();
     node =
         api.client()
             .nodes()

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.ccd.kube.Backoff;
+import dev.ccd.kube.EmbeddedApi;
 import dev.ccd.kube.Fabric8NodeApi;
 import dev.ccd.kube.KubeApiException;
 import dev.ccd.kube.NodeListener;
@@ -27,7 +28,7 @@ class Fabric8NodeApiIT {
   private static final String STATE = "machineconfiguration.openshift.io/state";
   private static final Duration DEADLINE = Duration.ofSeconds(20);
 
-  private MockApi api;
+  private EmbeddedApi api;
   private Fabric8NodeApi nodes;
 
   /** Collects what a watch reports. */
@@ -52,7 +53,7 @@ class Fabric8NodeApiIT {
 
   @BeforeEach
   void start() throws Exception {
-    api = new MockApi();
+    api = new EmbeddedApi();
     nodes =
         new Fabric8NodeApi(
             api.client(), new Backoff(Duration.ofMillis(50), Duration.ofMillis(200)), 5);

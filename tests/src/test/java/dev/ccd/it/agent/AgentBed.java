@@ -52,21 +52,22 @@ import java.util.stream.Stream;
  * Node, a recorder of the Node's states, and the real agent wired by {@link HostWiring} against the
  * class's systemd sandbox. Everything is real except the API server.
  */
-final class AgentBed implements AutoCloseable {
-  static final String NODE = "worker-0";
-  static final String POOL = "worker";
-  static final NodeAnnotations KEYS = new NodeAnnotations();
-  static final Duration DEADLINE = Duration.ofSeconds(30);
+public final class AgentBed implements AutoCloseable {
+  public static final String NODE = "worker-0";
+  public static final String POOL = "worker";
+  public static final NodeAnnotations KEYS = new NodeAnnotations();
+  public static final Duration DEADLINE = Duration.ofSeconds(30);
 
-  static final String DROP_IN =
+  public static final String DROP_IN =
       "/etc/containers/registries.conf.d/99-worker-generated-registries.conf";
-  static final String POLICY = "/etc/containers/policy.json";
-  static final String REGISTRIES_CONF = "/etc/containers/registries.conf";
+  public static final String POLICY = "/etc/containers/policy.json";
+  public static final String REGISTRIES_CONF = "/etc/containers/registries.conf";
 
   /** The OS's files before ccd touches anything. */
-  static final String OS_REGISTRIES_CONF = "unqualified-search-registries = [\"docker.io\"]\n";
+  public static final String OS_REGISTRIES_CONF =
+      "unqualified-search-registries = [\"docker.io\"]\n";
 
-  static final String OS_POLICY = "{\"default\":[{\"type\":\"insecureAcceptAnything\"}]}\n";
+  public static final String OS_POLICY = "{\"default\":[{\"type\":\"insecureAcceptAnything\"}]}\n";
 
   private final SystemdSandbox sandbox;
   private final Path root;
@@ -76,7 +77,7 @@ final class AgentBed implements AutoCloseable {
   private final Watch recorder;
   private final List<AutoCloseable> agents = new ArrayList<>();
 
-  AgentBed(SystemdSandbox sandbox, String name) throws Exception {
+  public AgentBed(SystemdSandbox sandbox, String name) throws Exception {
     this.sandbox = sandbox;
     resetSandbox(sandbox);
     root = Path.of("target", "agent-it", name).toAbsolutePath();
@@ -95,7 +96,7 @@ final class AgentBed implements AutoCloseable {
   }
 
   /** Deletes the failure flags, truncates crio.log and restarts crio if a test left it failed. */
-  static void resetSandbox(SystemdSandbox sandbox) throws IOException {
+  public static void resetSandbox(SystemdSandbox sandbox) throws IOException {
     for (String flag :
         List.of("crio.fail", "crio.reload-fail", "crio.start-delay", "crio.reload-delay")) {
       Files.deleteIfExists(sandbox.dir().resolve(flag));
@@ -109,30 +110,30 @@ final class AgentBed implements AutoCloseable {
     Files.writeString(sandbox.dir().resolve("crio.log"), "");
   }
 
-  KubernetesClient client() {
+  public KubernetesClient client() {
     return api.client();
   }
 
-  EmbeddedApi api() {
+  public EmbeddedApi api() {
     return api;
   }
 
-  Path root() {
+  public Path root() {
     return root;
   }
 
   /** The host wiring the commands use, with the sandbox's system bus. */
-  HostWiring.Settings settings() {
+  public HostWiring.Settings settings() {
     return HostWiring.Settings.of(false, "crio.service", Duration.ofSeconds(30))
         .withEnvironment(Map.of("DBUS_SYSTEM_BUS_ADDRESS", sandbox.address()));
   }
 
-  AgentRuntime startAgent() throws IOException {
+  public AgentRuntime startAgent() throws IOException {
     return startAgent(DisruptionRules.defaults());
   }
 
   /** The real agent in this JVM, metrics on 127.0.0.1:0; closed with the bed. */
-  AgentRuntime startAgent(DisruptionRules rules) throws IOException {
+  public AgentRuntime startAgent(DisruptionRules rules) throws IOException {
     HostWiring host = HostWiring.forRoot(root, settings().withRules(rules));
     host.applier().recover();
     AgentRuntime runtime =
@@ -152,7 +153,7 @@ final class AgentBed implements AutoCloseable {
   }
 
   /** Stops the agents started in this JVM so far. */
-  void stopAgents() throws Exception {
+  public void stopAgents() throws Exception {
     for (AutoCloseable a : agents) {
       a.close();
     }
@@ -160,30 +161,30 @@ final class AgentBed implements AutoCloseable {
   }
 
   /** Creates a MachineConfig named {@code name} holding {@code files}; returns the name. */
-  String createConfig(String name, List<DesiredFile> files) {
+  public String createConfig(String name, List<DesiredFile> files) {
     String json = IgnitionEncoder.machineConfig(name, POOL, files).toString();
     client().resource(Serialization.unmarshal(json, GenericKubernetesResource.class)).create();
     return name;
   }
 
-  void desire(String config) throws Exception {
+  public void desire(String config) throws Exception {
     annotate(Map.of(KEYS.desiredConfigKey(), config));
   }
 
-  void annotate(Map<String, String> annotations) throws Exception {
+  public void annotate(Map<String, String> annotations) throws Exception {
     nodes.patchAnnotations(NODE, annotations);
   }
 
-  ConfigStatus status() throws Exception {
+  public ConfigStatus status() throws Exception {
     return KEYS.read(nodes.get(NODE).annotations());
   }
 
-  Map<String, String> annotations() throws Exception {
+  public Map<String, String> annotations() throws Exception {
     return nodes.get(NODE).annotations();
   }
 
   /** Waits until the Node says {@code state} for desiredConfig {@code desired}. */
-  ConfigStatus awaitState(ConfigState state, String desired) {
+  public ConfigStatus awaitState(ConfigState state, String desired) {
     return await()
         .atMost(DEADLINE)
         .pollInterval(Duration.ofMillis(20))
@@ -196,12 +197,12 @@ final class AgentBed implements AutoCloseable {
   }
 
   /** Each distinct state annotation in the order the Node showed it ({@code Done} etc.). */
-  List<String> states() {
+  public List<String> states() {
     return List.copyOf(states);
   }
 
   /** Events the agent wrote about the Node, oldest first. */
-  List<Event> events() {
+  public List<Event> events() {
     return client().v1().events().inAnyNamespace().list().getItems().stream()
         .filter(e -> NODE.equals(e.getInvolvedObject().getName()))
         .sorted(Comparator.comparing(e -> e.getMetadata().getName()))
@@ -211,7 +212,7 @@ final class AgentBed implements AutoCloseable {
   /**
    * The action word of each crio.log line ({@code reload}, {@code stop}, …), timestamps checked.
    */
-  List<String> crioActions() throws IOException {
+  public List<String> crioActions() throws IOException {
     return Files.readAllLines(sandbox.dir().resolve("crio.log")).stream()
         .filter(l -> !l.isBlank())
         .map(
@@ -223,34 +224,34 @@ final class AgentBed implements AutoCloseable {
         .toList();
   }
 
-  long count(String action) throws IOException {
+  public long count(String action) throws IOException {
     return crioActions().stream().filter(action::equals).count();
   }
 
-  Path sandboxFile(String name) {
+  public Path sandboxFile(String name) {
     return sandbox.dir().resolve(name);
   }
 
-  Path host(String path) {
+  public Path host(String path) {
     return root.resolve(path.substring(1));
   }
 
-  byte[] read(String path) throws IOException {
+  public byte[] read(String path) throws IOException {
     return Files.readAllBytes(host(path));
   }
 
-  String mode(String path) throws IOException {
+  public String mode(String path) throws IOException {
     return PosixFilePermissions.toString(
         Files.getPosixFilePermissions(host(path), LinkOption.NOFOLLOW_LINKS));
   }
 
   /** The config the agent recorded as applied completely ({@code /var/lib/ccd}). */
-  AppliedConfig recorded() throws IOException {
+  public AppliedConfig recorded() throws IOException {
     return new StateStore(new PosixHostFiles(root), StatePaths.DEFAULT).applied();
   }
 
   /** Every path under the root with its mode and bytes (directories as "dir"). */
-  Map<String, String> tree() throws IOException {
+  public Map<String, String> tree() throws IOException {
     Map<String, String> all = new TreeMap<>();
     try (Stream<Path> s = Files.walk(root)) {
       for (Path p : s.toList()) {
@@ -281,12 +282,12 @@ final class AgentBed implements AutoCloseable {
     api.close();
   }
 
-  static DesiredFile file(String path, String content) {
+  public static DesiredFile file(String path, String content) {
     return new DesiredFile(path, content.getBytes(UTF_8), 0644, Owner.ROOT);
   }
 
   /** A valid drop-in mirroring quay.io/team{n}. */
-  static String dropIn(int n) {
+  public static String dropIn(int n) {
     return "[[registry]]\n"
         + "prefix = \"quay.io/team"
         + n
@@ -301,7 +302,7 @@ final class AgentBed implements AutoCloseable {
   }
 
   /** A valid policy.json that differs for each {@code n}. */
-  static String policy(int n) {
+  public static String policy(int n) {
     return "{\"default\":[{\"type\":\"insecureAcceptAnything\"}],"
         + "\"transports\":{\"docker\":{\"quay.io/team"
         + n
@@ -309,11 +310,11 @@ final class AgentBed implements AutoCloseable {
   }
 
   /** A two-file config: drop-in and policy.json. */
-  static List<DesiredFile> twoFiles(int n) {
+  public static List<DesiredFile> twoFiles(int n) {
     return List.of(file(DROP_IN, dropIn(n)), file(POLICY, policy(n)));
   }
 
-  static void deleteTree(Path p) throws IOException {
+  public static void deleteTree(Path p) throws IOException {
     if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }

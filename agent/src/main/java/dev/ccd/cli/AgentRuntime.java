@@ -22,9 +22,9 @@ import java.util.Optional;
  * wiring for files and crio, Prometheus metrics and the health server. Shared by {@code ccd agent}
  * and {@code ccd demo}.
  */
-final class AgentRuntime implements AutoCloseable {
+public final class AgentRuntime implements AutoCloseable {
   /** How the agent runs; read once from the command line. */
-  record Options(
+  public record Options(
       String node,
       NodeAnnotations keys,
       Optional<String> metricsAddress,
@@ -46,7 +46,8 @@ final class AgentRuntime implements AutoCloseable {
     this.events = events;
   }
 
-  static AgentRuntime start(HostWiring host, KubernetesClient client, Options o)
+  /** Starts the agent (and the health server when an address is given); close stops both. */
+  public static AgentRuntime start(HostWiring host, KubernetesClient client, Options o)
       throws IOException {
     Clock clock = Clock.systemUTC();
     AgentMetrics metrics = new AgentMetrics();
@@ -90,15 +91,15 @@ final class AgentRuntime implements AutoCloseable {
     return new AgentRuntime(agent, metrics, health, events);
   }
 
-  NodeAgent agent() {
+  public NodeAgent agent() {
     return agent;
   }
 
-  AgentMetrics metrics() {
+  public AgentMetrics metrics() {
     return metrics;
   }
 
-  Optional<HealthServer> health() {
+  public Optional<HealthServer> health() {
     return Optional.ofNullable(health);
   }
 

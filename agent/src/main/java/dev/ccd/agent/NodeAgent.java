@@ -36,6 +36,8 @@ public final class NodeAgent implements AutoCloseable {
   private final Reconciler reconciler;
   private final ReconcileLoop<NodeView> loop;
   private final Clock clock;
+  private final java.util.concurrent.atomic.AtomicBoolean kicked =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private volatile boolean connected;
   private volatile boolean synced;
   private volatile String notReady = "no Node seen yet";
@@ -61,12 +63,13 @@ public final class NodeAgent implements AutoCloseable {
   }
 
   private ReconcileLoop.Next pass(NodeView view) {
-    ReconcileLoop.Next next = reconciler.pass(view);
+    ReconcileLoop.Next next = reconciler.pass(view, kicked.getAndSet(false) || !synced);
     synced = true;
     return next;
   }
 
   private void kick() {
+    kicked.set(true);
     loop.kick();
   }
 
@@ -96,7 +99,9 @@ public final class NodeAgent implements AutoCloseable {
                   java.util.List.of(
                       "/etc/containers",
                       "/etc/containers/registries.conf.d",
-                      "/etc/containers/registries.d"),
+                      "/etc/containers/registries.d",
+                      // where an operator drops the force-reapply file
+                      "/run/ccd"),
                   settings.driftPeriod(),
                   this::kick)
               .start();

@@ -69,6 +69,11 @@ public final class NodeState {
     }
   }
 
+  /** The annotations as last known (after our own patch, or from the newest watch event). */
+  public Map<String, String> knownAnnotations() {
+    return known;
+  }
+
   public ConfigStatus status() {
     return keys.read(known);
   }

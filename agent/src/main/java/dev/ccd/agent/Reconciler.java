@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -57,6 +58,7 @@ public final class Reconciler {
   private final Clock clock;
   private final Runnable kick;
   private Set<String> baseline;
+  private Map<String, String> settled;
   private Watch missingConfigWatch;
   private String missingConfig;
 
@@ -83,8 +85,26 @@ public final class Reconciler {
     this.kick = kick;
   }
 
-  /** One pass over the Node as last seen. Runs on the loop's single worker thread. */
+  /** One full pass over the Node as last seen. Runs on the loop's single worker thread. */
   public Next pass(NodeView view) {
+    return pass(view, true);
+  }
+
+  /**
+   * One pass. A pass that was not asked for by a kick (drift, a config appearing) and sees the very
+   * annotations the previous settled pass left behind (the echo of our own patch) has nothing to do
+   * and reads nothing.
+   */
+  public Next pass(NodeView view, boolean kicked) {
+    if (!kicked && view.annotations().equals(settled)) {
+      return Next.IDLE;
+    }
+    Next next = fullPass(view);
+    settled = next == Next.IDLE ? node.knownAnnotations() : null;
+    return next;
+  }
+
+  private Next fullPass(NodeView view) {
     node.observed(view);
     ConfigStatus status = node.status();
     Optional<String> wanted = status.desired();
@@ -114,6 +134,10 @@ public final class Reconciler {
     MDC.put("fromConfig", applied.name());
     boolean forceFile = files.read(FORCE_FILE).isPresent();
     boolean force = status.forceReapplyPending() || forceFile;
+    boolean alreadyApplied = !applied.isNone() && applied.name().equals(desired);
+    if (alreadyApplied && !force) {
+      return verify(status, applied);
+    }
 
     Optional<MachineConfigText> text = configs.machineConfig(desired);
     if (text.isEmpty()) {
@@ -131,22 +155,13 @@ public final class Reconciler {
       return Next.IDLE;
     }
     Prepared.Ready ready = (Prepared.Ready) prepared;
-    boolean alreadyApplied = !applied.isNone() && applied.name().equals(desired);
-    List<String> appeared = alreadyApplied && !force ? appeared(ready.desired()) : List.of();
-
-    if (ready.plan().isEmpty() && appeared.isEmpty()) {
+    if (ready.plan().isEmpty()) {
       if (!alreadyApplied) {
         applier.apply(ready.plan(), applied, ready.desired()); // only records the new name
       }
-      if (status.state() != ConfigState.DONE || !status.currentConfig().equals(desired) || force) {
-        node.done(desired, status.forceReapply(), false);
-      }
+      node.done(desired, status.forceReapply(), false);
       served(forceFile);
       rebaseline(ready.desired());
-      return Next.IDLE;
-    }
-    if (alreadyApplied && !force) {
-      node.drift(driftReason(ready, appeared));
       return Next.IDLE;
     }
 
@@ -174,6 +189,24 @@ public final class Reconciler {
     node.done(desired, status.forceReapply(), true);
     served(forceFile);
     rebaseline(ready.desired());
+    return Next.IDLE;
+  }
+
+  /**
+   * The desired config is the one applied: compare the host with it. A difference is drift,
+   * reported and left alone until the file is put back or a re-apply is asked for.
+   */
+  private Next verify(ConfigStatus status, AppliedConfig applied) throws IOException {
+    stopWaiting();
+    Prepared.Ready ready = preparation.verify(applied);
+    List<String> appeared = appeared(applied.files());
+    if (ready.plan().steps().isEmpty() && appeared.isEmpty()) {
+      if (status.state() != ConfigState.DONE || !status.currentConfig().equals(applied.name())) {
+        node.done(applied.name(), "", false);
+      }
+      return Next.IDLE;
+    }
+    node.drift(driftReason(ready, appeared));
     return Next.IDLE;
   }
 

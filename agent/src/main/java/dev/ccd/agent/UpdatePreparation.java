@@ -122,6 +122,17 @@ public final class UpdatePreparation {
     return new Prepared.Ready(desired, current, plan, warnings);
   }
 
+  /**
+   * Compares the host with the config applied last (the drift check): no MachineConfig is read, so
+   * checking costs no API call. A plan with steps means the host drifted.
+   */
+  public Prepared.Ready verify(AppliedConfig applied) throws IOException {
+    DesiredFiles files = applied.files();
+    CurrentFiles current = current(applied, files);
+    Plan plan = planner.plan(files, files, current, ResolvedOwners.NONE);
+    return new Prepared.Ready(files, current, plan, List.of());
+  }
+
   /** The host's files at every path of either config, and which have a saved original. */
   private CurrentFiles current(AppliedConfig previous, DesiredFiles desired) throws IOException {
     Set<String> all = new TreeSet<>();

@@ -122,6 +122,9 @@ public class RegistriesBench {
         new OptionsBuilder()
             .include(RegistriesBench.class.getName() + "\\.")
             .forks(1)
+            // a fixed heap: parsing the 10,000-entry file allocates a lot, and a growing heap made
+            // the first runs' numbers mostly GC
+            .jvmArgs("-Xms2g", "-Xmx2g")
             .warmupIterations(3)
             .warmupTime(TimeValue.seconds(1))
             .measurementIterations(5)

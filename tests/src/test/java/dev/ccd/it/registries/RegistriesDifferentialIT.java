@@ -102,6 +102,7 @@ class RegistriesDifferentialIT {
       pool.shutdownNow();
     }
 
+    Map<String, Integer> byRule = new TreeMap<>();
     Map<String, Integer> byClass = new TreeMap<>();
     Map<String, Integer> shapes = new TreeMap<>();
     List<Result> unexplained = new ArrayList<>();
@@ -109,6 +110,7 @@ class RegistriesDifferentialIT {
     for (Result r :
         results.values().stream().sorted(Comparator.comparing(x -> x.c().index())).toList()) {
       shapes.merge(shape(r), 1, Integer::sum);
+      r.c().injectedRule().ifPresent(rule -> byRule.merge(rule, 1, Integer::sum));
       if (r.agreed()) {
         agreed++;
       } else if (r.known().isPresent()) {
@@ -121,6 +123,7 @@ class RegistriesDifferentialIT {
         "RegistriesDifferentialIT: cases=%d agreed=%d documented-differences=%s unexplained=%d"
             + " made-safe-by-drop-in=%d%n  case shapes: %s%n",
         results.size(), agreed, byClass, unexplained.size(), made.get(), shapes);
+    System.out.printf("  injected rules: %s%n", byRule);
     for (Result r : unexplained.stream().limit(15).toList()) {
       System.out.println(describe(r));
     }
@@ -131,6 +134,9 @@ class RegistriesDifferentialIT {
         .extracting(r -> r.c().index())
         .isEmpty();
     // the draw must actually reach the interesting rules
+    assertThat(byRule.keySet())
+        .as("every validation rule is drawn")
+        .hasSize(CaseGenerator.Rule.values().length);
     assertThat(shapes.getOrDefault("sources:mirror+primary", 0)).isGreaterThan(CASES / 10);
     assertThat(shapes.getOrDefault("sources:blocked-mirror", 0)).isPositive();
     assertThat(shapes.getOrDefault("error:load", 0)).isGreaterThan(CASES / 20);

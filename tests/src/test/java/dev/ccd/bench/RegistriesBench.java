@@ -216,6 +216,11 @@ public class RegistriesBench {
     }
     out.append("| ").append(String.join(" | ", skopeoRow)).append(" |\n");
     out.append("| ").append(String.join(" | ", ccdRow)).append(" |\n");
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
     return out.toString();
   }
 

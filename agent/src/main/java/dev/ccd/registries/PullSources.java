@@ -54,9 +54,8 @@ public final class PullSources {
 
   /** Explains {@code image} (any docker reference; short names are normalised to docker.io). */
   public static Explanation explain(EffectiveConfig config, String image) {
-    if (config.loadError().isPresent()) {
-      return Explanation.failure(image, Optional.empty(), config.loadError().get());
-    }
+    // The docker transport parses the reference before it loads registries.conf, so a bad
+    // reference is reported even when the configuration is invalid too.
     ImageReference ref;
     try {
       ref = ImageReference.parseNormalized(image);
@@ -68,6 +67,9 @@ public final class PullSources {
           image,
           Optional.of(ref.toString()),
           "Docker references with both a tag and digest are currently not supported");
+    }
+    if (config.loadError().isPresent()) {
+      return Explanation.failure(image, Optional.of(ref.toString()), config.loadError().get());
     }
     ref = ref.withDefaultTag();
     String refString = ref.toString();

@@ -484,21 +484,22 @@ public final class RegistriesToml {
                   + destination));
     }
 
+    /** The Go type BurntSushi/toml decoded the value into ({@code %T}), as its message shows. */
     private static String tomlType(Object v) {
       if (v instanceof String) {
         return "string";
       } else if (v instanceof Long) {
-        return "integer";
+        return "int64";
       } else if (v instanceof Double) {
-        return "float";
+        return "float64";
       } else if (v instanceof Boolean) {
-        return "boolean";
+        return "bool";
       } else if (v instanceof TomlArray) {
-        return "array";
+        return "[]interface {}";
       } else if (v instanceof TomlTable) {
-        return "table";
+        return "map[string]interface {}";
       }
-      return "datetime";
+      return "time.Time";
     }
 
     private static String quoteKey(String key) {

@@ -118,7 +118,7 @@ class ValidatorTest {
             "[[registry]]\nlocation=\"example.com\"\nmirror-by-digest-only=1\n",
             "registry[0].mirror-by-digest-only",
             "toml: line 3 (last key \"registry.mirror-by-digest-only\"): incompatible types: TOML"
-                + " value has type integer; destination has type boolean"));
+                + " value has type int64; destination has type boolean"));
   }
 
   @ParameterizedTest(name = "{0}")

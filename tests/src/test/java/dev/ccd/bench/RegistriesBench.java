@@ -1,0 +1,255 @@
+package dev.ccd.bench;
+
+import dev.ccd.registries.ConfFile;
+import dev.ccd.registries.DropIns;
+import dev.ccd.registries.EffectiveConfig;
+import dev.ccd.registries.ImageReference;
+import dev.ccd.registries.ParsedConf;
+import dev.ccd.registries.Problem;
+import dev.ccd.registries.PullSources;
+import dev.ccd.registries.RegistriesToml;
+import dev.ccd.registries.SourcedRegistry;
+import dev.ccd.registries.Validator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * The registries engine's cost on a typical (20 registries) and a huge (10,000) registries.conf:
+ * parse, validate, load (parse + validate + merge + index), explain one image, and the registry
+ * lookup through the index versus the upstream linear scan. {@link #main} runs JMH with short
+ * settings, then times whole processes ({@code skopeo inspect} and {@code ccd explain}) on the same
+ * files, and prints a Markdown summary. Not part of {@code mvn verify}; see docs/performance.md.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class RegistriesBench {
+  /** An image under a blocked registry without mirrors: skopeo refuses it without any network. */
+  static final String BLOCKED_IMAGE = "host12.example.com/app:1";
+
+  @Param({"20", "10000"})
+  public int size;
+
+  private String text;
+  private ParsedConf parsed;
+  private EffectiveConfig config;
+  private LinearRegistryLookup linear;
+  private String[] images;
+  private String[] names;
+  private int next;
+
+  @Setup
+  public void setUp() {
+    text = BenchConfigs.config(size);
+    parsed = RegistriesToml.parse(text, "bench.conf");
+    config = load(text);
+    if (!config.isValid()) {
+      throw new IllegalStateException("generated config is invalid: " + config.loadError());
+    }
+    linear = new LinearRegistryLookup(config.registries());
+    List<String> list = BenchConfigs.images(size);
+    images = list.toArray(String[]::new);
+    names = list.stream().map(i -> ImageReference.parseNormalized(i).name()).toArray(String[]::new);
+    for (String name : names) {
+      Optional<SourcedRegistry> a = config.findRegistry(name);
+      Optional<SourcedRegistry> b = linear.find(name);
+      if (!a.equals(b)) {
+        throw new IllegalStateException("index and linear scan disagree on " + name);
+      }
+    }
+  }
+
+  static EffectiveConfig load(String text) {
+    return DropIns.merge(Optional.of(new ConfFile("bench.conf", text)), List.of());
+  }
+
+  @Benchmark
+  public ParsedConf parse() {
+    return RegistriesToml.parse(text, "bench.conf");
+  }
+
+  @Benchmark
+  public List<Problem> validate() {
+    return Validator.validate(parsed);
+  }
+
+  @Benchmark
+  public EffectiveConfig load() {
+    return load(text);
+  }
+
+  @Benchmark
+  public PullSources.Explanation explain() {
+    return PullSources.explain(config, images[next++ & 63]);
+  }
+
+  @Benchmark
+  public Optional<SourcedRegistry> lookupIndex() {
+    return config.findRegistry(names[next++ & 63]);
+  }
+
+  @Benchmark
+  public Optional<SourcedRegistry> lookupLinear() {
+    return linear.find(names[next++ & 63]);
+  }
+
+  /** Runs the benchmarks and the process timings; args: [ccd.jar path]. */
+  public static void main(String[] args) throws RunnerException, IOException, InterruptedException {
+    Options options =
+        new OptionsBuilder()
+            .include(RegistriesBench.class.getName() + "\\.")
+            .forks(1)
+            // a fixed heap: parsing the 10,000-entry file allocates a lot, and a growing heap made
+            // the first runs' numbers mostly GC
+            .jvmArgs("-Xms2g", "-Xmx2g")
+            .warmupIterations(3)
+            .warmupTime(TimeValue.seconds(1))
+            .measurementIterations(5)
+            .measurementTime(TimeValue.seconds(1))
+            .build();
+    Collection<RunResult> results = new Runner(options).run();
+    Map<String, Map<String, double[]>> table = new TreeMap<>();
+    for (RunResult r : results) {
+      String method = r.getParams().getBenchmark();
+      method = method.substring(method.lastIndexOf('.') + 1);
+      table
+          .computeIfAbsent(r.getParams().getParam("size"), k -> new TreeMap<>())
+          .put(
+              method,
+              new double[] {r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()});
+    }
+    StringBuilder out = new StringBuilder();
+    out.append(
+            "| registries | parse | validate | load | explain | lookup (index) | lookup (linear)")
+        .append(" | linear / index |\n|---|---|---|---|---|---|---|---|\n");
+    for (String size : List.of("20", "10000")) {
+      Map<String, double[]> row = table.getOrDefault(size, Map.of());
+      out.append("| ").append(size);
+      for (String m :
+          List.of("parse", "validate", "load", "explain", "lookupIndex", "lookupLinear")) {
+        double[] s = row.get(m);
+        out.append(" | ")
+            .append(s == null ? "-" : String.format(Locale.ROOT, "%,.0f ± %,.0f ns", s[0], s[1]));
+      }
+      double[] idx = row.get("lookupIndex");
+      double[] lin = row.get("lookupLinear");
+      out.append(" | ")
+          .append(
+              idx == null || lin == null
+                  ? "-"
+                  : String.format(Locale.ROOT, "%,.1f×", lin[0] / idx[0]))
+          .append(" |\n");
+    }
+    out.append('\n').append(processTimes(args.length > 0 ? Path.of(args[0]) : null));
+    System.out.println("\n## RegistriesBench summary\n\n" + out);
+  }
+
+  /** Mean wall time of whole processes on the same generated files. */
+  private static String processTimes(Path ccdJar) throws IOException, InterruptedException {
+    Path dir = Files.createTempDirectory("registries-bench");
+    Path home = Files.createDirectories(dir.resolve("home"));
+    Path emptyDropIns = Files.createDirectories(dir.resolve("empty.d"));
+    StringBuilder out =
+        new StringBuilder(
+            "| process (20 runs, mean / median) | 20 registries | 10000 registries |\n|---|---|---|\n");
+    List<String> skopeoRow = new ArrayList<>(List.of("`skopeo inspect` (refused: blocked)"));
+    List<String> ccdRow = new ArrayList<>(List.of("`java -jar ccd.jar explain`"));
+    for (int size : List.of(20, 10000)) {
+      String text = BenchConfigs.config(size);
+      Path conf = dir.resolve("registries-" + size + ".conf");
+      Files.writeString(conf, text);
+      PullSources.Explanation e = PullSources.explain(load(text), BLOCKED_IMAGE);
+      if (e.failed() || !e.sources().stream().allMatch(PullSources.Source::blocked)) {
+        throw new IllegalStateException("the timed image must only have blocked sources: " + e);
+      }
+      skopeoRow.add(
+          time(
+              List.of(
+                  "skopeo",
+                  "--registries-conf",
+                  conf.toString(),
+                  "inspect",
+                  "--raw",
+                  "--no-tags",
+                  "docker://" + BLOCKED_IMAGE),
+              home,
+              false));
+      ccdRow.add(
+          ccdJar != null && Files.isRegularFile(ccdJar)
+              ? time(
+                  List.of(
+                      "java",
+                      "-jar",
+                      ccdJar.toString(),
+                      "explain",
+                      "--registries-conf",
+                      conf.toString(),
+                      "--dropin-dir",
+                      emptyDropIns.toString(),
+                      BLOCKED_IMAGE),
+                  home,
+                  true)
+              : "no ccd.jar");
+    }
+    out.append("| ").append(String.join(" | ", skopeoRow)).append(" |\n");
+    out.append("| ").append(String.join(" | ", ccdRow)).append(" |\n");
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+    return out.toString();
+  }
+
+  private static String time(List<String> command, Path home, boolean mustSucceed)
+      throws IOException, InterruptedException {
+    int runs = 20;
+    long[] nanos = new long[runs];
+    for (int i = -3; i < runs; i++) {
+      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+      pb.environment().put("HOME", home.toString());
+      pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      long start = System.nanoTime();
+      Process p = pb.start();
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("timed out: " + command);
+      }
+      long took = System.nanoTime() - start;
+      if (mustSucceed && p.exitValue() != 0) {
+        throw new IllegalStateException("failed (" + p.exitValue() + "): " + command);
+      }
+      if (i >= 0) {
+        nanos[i] = took;
+      }
+    }
+    double mean = java.util.Arrays.stream(nanos).average().orElse(0) / 1e6;
+    long[] sorted = nanos.clone();
+    java.util.Arrays.sort(sorted);
+    double median = sorted[runs / 2] / 1e6;
+    return String.format(Locale.ROOT, "%.1f ms / %.1f ms", mean, median);
+  }
+}

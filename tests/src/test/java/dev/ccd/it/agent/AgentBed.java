@@ -193,7 +193,14 @@ public final class AgentBed implements AutoCloseable {
             s ->
                 s.state() == state
                     && s.desiredConfig().equals(desired)
-                    && (state != ConfigState.DONE || s.currentConfig().equals(desired)));
+                    && (state != ConfigState.DONE || s.currentConfig().equals(desired))
+                    // and the recording watch has seen it too, so states() is up to date
+                    && lastRecorded().equals(state.wire()));
+  }
+
+  private String lastRecorded() {
+    List<String> seen = List.copyOf(states);
+    return seen.isEmpty() ? "" : seen.get(seen.size() - 1);
   }
 
   /** Each distinct state annotation in the order the Node showed it ({@code Done} etc.). */

@@ -87,6 +87,16 @@ public final class NodeState {
         "Updating from " + (from.isEmpty() ? "no config" : from) + " to " + to);
   }
 
+  /** The safe-change rules call for a drain that no controller performs here. */
+  public void drainNotPerformed(String config, String reasons) {
+    events.emit(
+        node,
+        EventType.WARNING,
+        "DrainNotPerformed",
+        NodeAnnotations.truncateReason(
+            "Applying " + config + " without draining; the change calls for a drain: " + reasons));
+  }
+
   /** Done on {@code config}; {@code forceServed} is the force-reapply request now served. */
   public void done(String config, String forceServed, boolean applied) throws KubeApiException {
     boolean changed = patch(keys.done(config, forceServed));

@@ -167,6 +167,12 @@ public final class Reconciler {
 
     Instant start = clock.instant();
     node.working(applied.name(), desired);
+    if (ready.plan().disruption().drain()) {
+      // Draining belongs to the rollout controller; until one drives this node, say so plainly.
+      String why = String.join("; ", ready.plan().disruption().reasons());
+      LOG.warn("update to {} calls for a drain, which ccd does not perform yet: {}", desired, why);
+      node.drainNotPerformed(desired, why);
+    }
     ApplyOutcome outcome = applier.apply(ready.plan(), applied, ready.desired());
     Duration took = Duration.between(start, clock.instant());
     if (outcome instanceof Failed failed) {

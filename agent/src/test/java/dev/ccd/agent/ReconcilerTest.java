@@ -44,6 +44,10 @@ class ReconcilerTest {
       new AgentMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), false);
   final List<String> kicks = new ArrayList<>();
   final List<Problem> contentProblems = new ArrayList<>();
+
+  /** How the disruption analysis reads registries.conf; most tests need no analysis. */
+  java.util.function.Function<String, RegistriesConf> parser = text -> RegistriesConf.EMPTY;
+
   final StateStore store = new StateStore(files, StatePaths.DEFAULT);
   final Clock clock = Clock.systemUTC();
   final Applier applier =
@@ -61,7 +65,7 @@ class ReconcilerTest {
               files,
               ManagedPaths.DEFAULT,
               StatePaths.DEFAULT,
-              new Planner(DisruptionPolicy.withDefaults(text -> RegistriesConf.EMPTY)),
+              new Planner(DisruptionPolicy.withDefaults(text -> parser.apply(text))),
               desired -> List.copyOf(contentProblems)),
           applier,
           store,
@@ -271,6 +275,25 @@ class ReconcilerTest {
 
     assertThat(files.text(DROPIN)).contains("ours");
     assertThat(files.read(Reconciler.FORCE_FILE)).isEmpty();
+  }
+
+  @Test
+  void aChangeThatCallsForADrainIsAppliedWithAWarningEvent() {
+    parser = text -> dev.ccd.machineconfig.ContentValidator.parseRegistries(text, DROPIN);
+    configs.put(
+        "a",
+        config(
+            "a",
+            "[[registry]]\nlocation = \"quay.io\"\n[[registry.mirror]]\n"
+                + "location = \"m.example.com\"\npull-from-mirror = \"tag-only\"\n"));
+
+    desire("a");
+
+    assertThat(state()).isEqualTo("Done");
+    assertThat(events.reasons()).containsExactly("UpdateStarted", "DrainNotPerformed", "Applied");
+    assertThat(events.events().get(1))
+        .contains("new registry \"quay.io\" has mirror m.example.com")
+        .contains("without draining");
   }
 
   @Test

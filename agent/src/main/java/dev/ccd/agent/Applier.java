@@ -191,9 +191,9 @@ public final class Applier {
                   p ->
                       new DesiredFile(
                           p.path(),
-                          p.content(),
-                          p.mode(),
-                          dev.ccd.machineconfig.Owner.ids(p.uid(), p.gid())))
+                          p.file().content(),
+                          p.file().mode(),
+                          dev.ccd.machineconfig.Owner.ids(p.file().uid(), p.file().gid())))
               .toList();
       finish(j, new DesiredFiles(j.toConfig(), desired));
       return Optional.of(
@@ -256,8 +256,8 @@ public final class Applier {
       for (PathState b : reversed) {
         try {
           if (b.existed()) {
-            if (!files.read(b.path()).map(f -> same(f, b)).orElse(false)) {
-              files.writeAtomically(b.path(), b.content(), b.mode(), b.uid(), b.gid());
+            if (!files.read(b.path()).map(b.file()::equals).orElse(false)) {
+              write(b.path(), b.file());
             }
           } else {
             files.delete(b.path());
@@ -274,13 +274,6 @@ public final class Applier {
     CrioOutcome told =
         tellCrio && action != CrioAction.NONE ? crio.run(action) : CrioOutcome.none();
     return new Rollback(errors.isEmpty(), errors, told);
-  }
-
-  private static boolean same(FileState f, PathState b) {
-    return java.util.Arrays.equals(f.content(), b.content())
-        && f.mode() == b.mode()
-        && f.uid() == b.uid()
-        && f.gid() == b.gid();
   }
 
   /** A failure before any managed file changed: nothing to roll back. */
@@ -303,35 +296,33 @@ public final class Applier {
       Optional<FileState> original =
           r.restoreOriginal() ? files.read(state.paths().original(r.path())) : Optional.empty();
       if (original.isPresent()) {
-        FileState o = original.get();
-        files.writeAtomically(r.path(), o.content(), o.mode(), o.uid(), o.gid());
+        write(r.path(), original.get());
       } else {
         files.delete(r.path());
       }
     }
   }
 
+  private void write(String path, FileState f) throws IOException {
+    files.writeAtomically(path, f.content(), f.mode(), f.uid(), f.gid());
+  }
+
   private void saveOriginalOnce(PathState b) throws IOException {
     String saved = state.paths().original(b.path());
     if (files.read(saved).isEmpty()) {
-      files.writeAtomically(saved, b.content(), b.mode(), b.uid(), b.gid());
+      write(saved, b.file());
     }
   }
 
   private PathState snapshot(String path) throws IOException {
     Optional<FileState> f = files.read(path);
-    return f.map(s -> new PathState(path, true, s.content(), s.mode(), s.uid(), s.gid()))
-        .orElseGet(() -> new PathState(path, false, new byte[0], 0, 0, 0));
+    return new PathState(path, f.orElse(null));
   }
 
   private static PathState stateOf(DesiredFile f) {
     return new PathState(
         f.path(),
-        true,
-        f.content(),
-        f.mode(),
-        f.owner().uid().orElse(0),
-        f.owner().gid().orElse(0));
+        new FileState(f.content(), f.mode(), f.owner().uid().orElse(0), f.owner().gid().orElse(0)));
   }
 
   private static String stepName(Step step) {

@@ -1,7 +1,7 @@
 package dev.ccd.agent;
 
+import dev.ccd.machineconfig.FileState;
 import dev.ccd.plan.CrioAction;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -38,32 +38,14 @@ public record Journal(
     CRIO_DONE
   }
 
-  /** One path: absent, or bytes with mode and numeric owner. */
-  public record PathState(
-      String path, boolean existed, byte[] content, int mode, int uid, int gid) {
-    public PathState {
-      content = content == null ? new byte[0] : content.clone();
+  /** One path: absent ({@code file} null), or its bytes, mode and numeric owner. */
+  public record PathState(String path, FileState file) {
+    public static PathState absent(String path) {
+      return new PathState(path, null);
     }
 
-    @Override
-    public byte[] content() {
-      return content.clone();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof PathState b
-          && path.equals(b.path)
-          && existed == b.existed
-          && Arrays.equals(content, b.content)
-          && mode == b.mode
-          && uid == b.uid
-          && gid == b.gid;
-    }
-
-    @Override
-    public int hashCode() {
-      return Objects.hash(path, existed, Arrays.hashCode(content), mode, uid, gid);
+    public boolean existed() {
+      return file != null;
     }
   }
 }

@@ -271,8 +271,10 @@ class ApplierTest {
             "b",
             Journal.Phase.CRIO_DONE,
             CrioAction.RELOAD,
-            List.of(new Journal.PathState(CONF, false, new byte[0], 0, 0, 0)),
-            List.of(new Journal.PathState(CONF, true, "new".getBytes(), 0644, 0, 0))));
+            List.of(Journal.PathState.absent(CONF)),
+            List.of(
+                new Journal.PathState(
+                    CONF, new dev.ccd.machineconfig.FileState("new".getBytes(), 0644, 0, 0)))));
     files.writeAtomically(CONF, "new".getBytes(), 0644, 0, 0);
 
     assertThat(applier.recover()).hasValueSatisfying(s -> assertThat(s).contains("finished"));

@@ -142,13 +142,13 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     heading(out, "7. Apply again: nothing changes twice");
-    Prepared again = host.preparation().prepare(machineConfig, "demo", host.store().applied());
-    ApplyOutcome second =
-        host.applier()
-            .apply(
-                ((Prepared.Ready) again).plan(),
-                host.store().applied(),
-                ((Prepared.Ready) again).desired());
+    AppliedConfig first = host.store().applied();
+    Prepared again = host.preparation().prepare(machineConfig, "demo", first);
+    if (!(again instanceof Prepared.Ready repeat)) {
+      err.println("demo: the same config became invalid: " + again);
+      return 1;
+    }
+    ApplyOutcome second = host.applier().apply(repeat.plan(), first, repeat.desired());
     out.println("  " + (second instanceof ApplyOutcome.Unchanged ? "no changes" : second));
 
     if (!skipAgent) {

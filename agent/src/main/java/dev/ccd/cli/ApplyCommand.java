@@ -92,6 +92,9 @@ final class ApplyCommand implements Callable<Integer> {
     HostWiring host = HostWiring.forRoot(root, noReload || dryRun, crioUnit, jobTimeout);
     try {
       if (!dryRun) {
+        host.mounts()
+            .restoreAfterCrash()
+            .forEach(m -> out.println("recovered: made " + m + " read-only again"));
         Optional<String> recovered = host.applier().recover();
         recovered.ifPresent(r -> out.println("recovered: " + r));
       }

@@ -2,6 +2,9 @@ package dev.ccd.it.registries;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ccd.cli.Main;
 import dev.ccd.it.registries.Outcome.Attempt;
 import dev.ccd.registries.ConfFile;
 import dev.ccd.registries.DropIns;
@@ -10,6 +13,8 @@ import dev.ccd.registries.PullSources;
 import dev.ccd.registries.PullSources.Explanation;
 import dev.ccd.registries.PullSources.Source;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -29,6 +34,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * ccd's explain against the real oracle: seeded random registries.conf (+ drop-in) cases, each run
@@ -43,6 +49,8 @@ import org.junit.jupiter.api.Test;
  * <p>{@code -Dccd.diff.seed=N} and {@code -Dccd.diff.cases=N} change the draw.
  */
 class RegistriesDifferentialIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private static final long SEED = Long.getLong("ccd.diff.seed", 20250829L);
   private static final int CASES = Integer.getInteger("ccd.diff.cases", 600);
   private static final Path SYSTEM_DROP_IN_DIR = Path.of("/etc/containers/registries.conf.d");
@@ -208,6 +216,9 @@ class RegistriesDifferentialIT {
         .as("case %d: sources skopeo would contact off this machine", c.index())
         .isEmpty();
     Outcome ccd = outcome(explanation);
+    assertThat(cliOutcome(conf, dropInDir, c.image()))
+        .as("case %d: `ccd explain -o json` says what the library says", c.index())
+        .isEqualTo(ccd);
     boolean tlsVerify = c.index() % 3 != 0;
     String log = skopeo.run(conf, home, c.image(), tlsVerify);
     Files.writeString(dir.resolve("skopeo.log"), log, StandardCharsets.UTF_8);
@@ -238,6 +249,37 @@ class RegistriesDifferentialIT {
     EffectiveConfig config =
         DropIns.merge(Optional.of(new ConfFile(conf.toString(), Files.readString(conf))), dropIns);
     return PullSources.explain(config, image);
+  }
+
+  /**
+   * The same question through the command line's JSON contract ({@code ccd explain -o json}, run
+   * in-process). The system drop-ins are left out: they hold only short-name aliases, which do not
+   * change the sources of a fully-qualified reference.
+   */
+  private static Outcome cliOutcome(Path conf, Path dropInDir, String image) throws IOException {
+    StringWriter out = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(new StringWriter(), true));
+    cli.execute(
+        "explain",
+        "--registries-conf",
+        conf.toString(),
+        "--dropin-dir",
+        dropInDir.toString(),
+        "-o",
+        "json",
+        image);
+    JsonNode result = JSON.readTree(out.toString()).get(0);
+    if (!result.get("error").isNull()) {
+      return Outcome.failure(result.get("error").asText());
+    }
+    List<Attempt> attempts = new ArrayList<>();
+    for (JsonNode source : result.get("sources")) {
+      attempts.add(
+          new Attempt(source.get("reference").asText(), source.get("blocked").asBoolean()));
+    }
+    return new Outcome(attempts, Optional.empty());
   }
 
   private static Outcome outcome(Explanation e) {

@@ -6,10 +6,12 @@ import dev.ccd.machineconfig.Owner;
 import dev.ccd.registries.MirrorSetException;
 import dev.ccd.registries.MirrorSetRenderer;
 import dev.ccd.registries.MirrorSets;
+import dev.ccd.registries.ParsedConf;
 import dev.ccd.registries.PolicyJsonRenderer;
 import dev.ccd.registries.Problem;
 import dev.ccd.registries.RegistriesConf;
 import dev.ccd.registries.RegistriesToml;
+import dev.ccd.registries.Validator;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -93,10 +95,17 @@ public final class RenderCommand implements Callable<Integer> {
   @Option(
       names = "--mirror-sets",
       arity = "1..*",
-      required = true,
       paramLabel = "PATH",
       description = "YAML/JSON files or directories with IDMS, ITMS, ICSP (and Image) objects")
   List<Path> mirrorSets;
+
+  @Option(
+      names = "--upgrade",
+      paramLabel = "FILE",
+      description =
+          "instead of mirror sets: rewrite a registries.conf (v1 or v2) in the v2 format,"
+              + " with the same meaning")
+  Path upgrade;
 
   @Option(
       names = "--image-config",
@@ -128,10 +137,7 @@ public final class RenderCommand implements Callable<Integer> {
 
   private final BiFunction<RegistriesConf, List<String>, String> toml;
 
-  /**
-   * The command with its TOML encoder. TODO(lead): once {@code RegistriesToml} is on main, make the
-   * no-argument constructor use {@code RegistriesToml::write} (see the branch report).
-   */
+  /** The command with ccd's TOML encoder. */
   public RenderCommand() {
     this(RegistriesToml::write);
   }
@@ -156,12 +162,24 @@ public final class RenderCommand implements Callable<Integer> {
       err.println("--pool: invalid pool name \"" + pool + "\" (lower-case letters, digits, '-')");
       return 2;
     }
+    if ((mirrorSets == null) == (upgrade == null)) {
+      err.println("render: give either --mirror-sets PATH... or --upgrade FILE");
+      return 2;
+    }
     Rendering rendering;
-    try {
-      rendering = render(readInput(), pool, layout);
-    } catch (MirrorSetException e) {
-      e.problems().forEach(err::println);
-      return 1;
+    if (upgrade != null) {
+      Optional<Rendering> upgraded = upgrade(upgrade, err);
+      if (upgraded.isEmpty()) {
+        return 1;
+      }
+      rendering = upgraded.get();
+    } else {
+      try {
+        rendering = render(readInput(), pool, layout);
+      } catch (MirrorSetException e) {
+        e.problems().forEach(err::println);
+        return 1;
+      }
     }
     String registriesText;
     try {
@@ -186,6 +204,35 @@ public final class RenderCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /**
+   * A registries.conf read as containers/image reads it (v1 sections converted) and rendered as v2
+   * for {@code /etc/containers/registries.conf}. Invalid input is refused with its problems.
+   */
+  static Optional<Rendering> upgrade(Path file, PrintWriter err) {
+    String text;
+    try {
+      text = java.nio.file.Files.readString(file, StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      err.println(file + ": cannot read: " + e.getMessage());
+      return Optional.empty();
+    }
+    ParsedConf parsed = RegistriesToml.parse(text, file.toString());
+    List<Problem> problems = Validator.validate(parsed);
+    problems.forEach(err::println);
+    if (problems.stream().anyMatch(Problem::isError)) {
+      return Optional.empty();
+    }
+    if (!parsed.v1()) {
+      err.println("note: " + file + " is already in the v2 format; rewritten as ccd writes v2");
+    }
+    return Optional.of(
+        new Rendering(
+            WHOLE_FILE_PATH,
+            parsed.conf(),
+            List.of("Upgraded by ccd render --upgrade from " + file + " (same meaning, v2 format)"),
+            Optional.empty()));
   }
 
   /** The MachineConfig {@code 99-<pool>-generated-registries} carrying a rendering's files. */

@@ -3,6 +3,7 @@ package dev.ccd.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ccd.host.DbusSystemd;
 import dev.ccd.it.agent.AgentBed;
 import dev.ccd.it.support.SystemdSandbox;
 import dev.ccd.kube.ConfigState;
@@ -64,9 +65,46 @@ class AgentLatencyBenchmark {
           RecordedRequest r = bed.api().server().takeRequest(5, TimeUnit.SECONDS);
           byKind.merge(kind(r), 1, Integer::sum);
         }
-        report(nanos, after - before, byKind, bed.count("reload"));
+        report(nanos, after - before, byKind, bed.count("reload"), peers());
       }
     }
+  }
+
+  /**
+   * Peers measured in the same run on the same sandbox: a bare reload job over D-Bus in this JVM
+   * (the floor of any update), and the test bed's {@code systemd-job} process, which does what a
+   * daemon that runs one command per reload (as machine-config-daemon runs {@code systemctl reload
+   * crio}) pays per update.
+   */
+  private static String peers() throws Exception {
+    DbusSystemd systemd = new DbusSystemd(SANDBOX.address());
+    long[] job = new long[N];
+    for (int i = 0; i < N; i++) {
+      long start = System.nanoTime();
+      assertThat(systemd.reload("crio.service", Duration.ofSeconds(30)).succeeded()).isTrue();
+      job[i] = System.nanoTime() - start;
+    }
+    long[] process = new long[N];
+    for (int i = 0; i < N; i++) {
+      long start = System.nanoTime();
+      Process p =
+          new ProcessBuilder(
+                  SystemdSandbox.systemdJob().toString(),
+                  SANDBOX.address(),
+                  "reload",
+                  "crio.service")
+              .redirectErrorStream(true)
+              .start();
+      p.getInputStream().readAllBytes();
+      assertThat(p.waitFor()).as("systemd-job reload").isZero();
+      process[i] = System.nanoTime() - start;
+    }
+    Arrays.sort(job);
+    Arrays.sort(process);
+    return String.format(
+        "  peer, bare ReloadUnit job over D-Bus (in-process): p50 %.1f ms  p95 %.1f ms%n"
+            + "  peer, systemd-job process per reload: p50 %.1f ms  p95 %.1f ms%n",
+        ms(pct(job, 50)), ms(pct(job, 95)), ms(pct(process, 50)), ms(pct(process, 95)));
   }
 
   /** Sets desiredConfig and returns the nanoseconds until the watch shows Done on it. */
@@ -119,7 +157,8 @@ class AgentLatencyBenchmark {
     return r.getMethod() + " " + path;
   }
 
-  private static void report(long[] nanos, int requests, Map<String, Integer> byKind, long reloads)
+  private static void report(
+      long[] nanos, int requests, Map<String, Integer> byKind, long reloads, String peers)
       throws Exception {
     long[] sorted = nanos.clone();
     Arrays.sort(sorted);
@@ -136,6 +175,7 @@ class AgentLatencyBenchmark {
             ms(sorted[0]),
             ms(sorted[N - 1]),
             ms(Arrays.stream(sorted).sum() / N)));
+    b.append(peers);
     b.append(String.format("  crio reloads in crio.log: %d (warm-up included)%n", reloads));
     b.append(
         String.format(

@@ -76,6 +76,11 @@ public final class SystemdSandbox implements BeforeAllCallback, AfterAllCallback
     }
   }
 
+  /** The test bed's {@code systemd-job}: one reload/restart job over D-Bus, as a process. */
+  public static Path systemdJob() {
+    return Testbed.path().resolve("systemd-job");
+  }
+
   private static Path script() {
     return Testbed.path().resolve("systemd-sandbox");
   }

@@ -151,7 +151,7 @@ public final class IgnitionDecoder {
   }
 
   private static void checkSections(ObjectNode config, Run run) {
-    Iterator<Map.Entry<String, JsonNode>> it = config.fields();
+    Iterator<Map.Entry<String, JsonNode>> it = config.properties().iterator();
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> e = it.next();
       String key = e.getKey();
@@ -159,7 +159,7 @@ public final class IgnitionDecoder {
         continue;
       }
       if (key.equals("storage") && e.getValue().isObject()) {
-        Iterator<Map.Entry<String, JsonNode>> s = e.getValue().fields();
+        Iterator<Map.Entry<String, JsonNode>> s = e.getValue().properties().iterator();
         while (s.hasNext()) {
           Map.Entry<String, JsonNode> se = s.next();
           if (!se.getKey().equals("files") && !isEmpty(se.getValue())) {
@@ -175,7 +175,7 @@ public final class IgnitionDecoder {
       }
       if (e.getValue().isObject()) {
         // Name the sub-section (systemd.units, passwd.users) so the user sees what to remove.
-        Iterator<Map.Entry<String, JsonNode>> s = e.getValue().fields();
+        Iterator<Map.Entry<String, JsonNode>> s = e.getValue().properties().iterator();
         while (s.hasNext()) {
           Map.Entry<String, JsonNode> se = s.next();
           if (!isEmpty(se.getValue())) {

@@ -72,7 +72,7 @@ public final class MachineConfigMerge {
     String name = RenderedName.of(pool, spec);
     ObjectNode config = (ObjectNode) spec.remove("config");
     Map<String, JsonNode> other = new java.util.LinkedHashMap<>();
-    spec.fields().forEachRemaining(e -> other.put(e.getKey(), e.getValue()));
+    spec.properties().iterator().forEachRemaining(e -> other.put(e.getKey(), e.getValue()));
     return new MachineConfigDocument(
         "machineconfig/" + name, name, Map.of(), Map.of(), config, other);
   }
@@ -113,7 +113,7 @@ public final class MachineConfigMerge {
     }
     if (parent.isObject() && child.isObject()) {
       ObjectNode out = ((ObjectNode) parent).deepCopy();
-      Iterator<Map.Entry<String, JsonNode>> it = child.fields();
+      Iterator<Map.Entry<String, JsonNode>> it = child.properties().iterator();
       while (it.hasNext()) {
         Map.Entry<String, JsonNode> e = it.next();
         String sub = path.isEmpty() ? e.getKey() : path + "." + e.getKey();

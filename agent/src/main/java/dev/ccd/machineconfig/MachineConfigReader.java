@@ -107,7 +107,7 @@ public final class MachineConfigReader {
     } else if (!spec.isObject()) {
       problems.add(Problem.error(fileName, "spec", "expected an object, found " + describe(spec)));
     } else {
-      var fields = spec.fields();
+      var fields = spec.properties().iterator();
       while (fields.hasNext()) {
         var e = fields.next();
         if (e.getKey().equals("config")) {
@@ -141,7 +141,7 @@ public final class MachineConfigReader {
       return Map.of();
     }
     Map<String, String> out = new LinkedHashMap<>();
-    var fields = node.fields();
+    var fields = node.properties().iterator();
     while (fields.hasNext()) {
       var e = fields.next();
       if (e.getValue().isValueNode() && !e.getValue().isNull()) {

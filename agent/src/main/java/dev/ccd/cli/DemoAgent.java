@@ -109,6 +109,16 @@ final class DemoAgent {
         out.println();
         out.println("  timeline of Node " + NODE + " (state, currentConfig, reason):");
         timeline.forEach(t -> out.println("    " + t));
+        out.println("  Events on Node " + NODE + ":");
+        awaitEvent(client, "Unreconcilable"); // Events are written by a background thread
+        client.v1().events().inNamespace("default").list().getItems().stream()
+            .filter(e -> NODE.equals(e.getInvolvedObject().getName()))
+            .sorted(java.util.Comparator.comparing(e -> e.getFirstTimestamp()))
+            .forEach(
+                e ->
+                    out.printf(
+                        "    %-7s %-18s %s%n",
+                        e.getType(), e.getReason(), shorten(e.getMessage())));
         String scrape = runtime.metrics().scrape();
         out.println("  from /metrics:");
         scrape
@@ -118,6 +128,20 @@ final class DemoAgent {
       }
     }
     return 0;
+  }
+
+  private static void awaitEvent(KubernetesClient client, String reason)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (System.nanoTime() < deadline
+        && client.v1().events().inNamespace("default").list().getItems().stream()
+            .noneMatch(e -> reason.equals(e.getReason()))) {
+      Thread.sleep(50); // the demo's own look at a local API
+    }
+  }
+
+  private static String shorten(String message) {
+    return message.length() <= 110 ? message : message.substring(0, 107) + "...";
   }
 
   private boolean awaitState(Fabric8NodeApi nodes, String desired, String state) throws Exception {

@@ -62,8 +62,16 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--skip-agent", description = "only the local apply, not the node agent part")
   boolean skipAgent;
 
+  @Option(names = "--verbose", description = "also print the agent's log lines")
+  boolean verbose;
+
   @Override
   public Integer call() throws Exception {
+    if (!verbose && System.getenv("CCD_LOG_LEVEL") == null) {
+      // The demo tells its own story (timeline, Events, metrics); log lines would interleave.
+      ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.ccd"))
+          .setLevel(ch.qos.logback.classic.Level.ERROR);
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Path dir = root.isPresent() ? root.get() : Files.createTempDirectory("ccd-demo-");

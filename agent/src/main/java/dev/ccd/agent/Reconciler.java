@@ -59,8 +59,11 @@ public final class Reconciler {
   private final Runnable kick;
   private Set<String> baseline;
   private Map<String, String> settled;
-  private Watch missingConfigWatch;
-  private String missingConfig;
+  private Watch desiredWatch;
+  private String watchedName;
+  private volatile String checkedName;
+  private volatile String checkedVersion;
+  private volatile boolean configChanged;
 
   public Reconciler(
       ConfigSource configs,
@@ -135,17 +138,17 @@ public final class Reconciler {
     boolean forceFile = files.read(FORCE_FILE).isPresent();
     boolean force = status.forceReapplyPending() || forceFile;
     boolean alreadyApplied = !applied.isNone() && applied.name().equals(desired);
-    if (alreadyApplied && !force) {
-      return verify(status, applied);
+    if (alreadyApplied && !force && desired.equals(checkedName) && !configChanged) {
+      return verify(status, applied); // nothing new: only the disk can differ
     }
 
     Optional<MachineConfigText> text = configs.machineConfig(desired);
+    checked(desired, text.map(MachineConfigText::resourceVersion).orElse(""));
+    watchDesired(desired);
     if (text.isEmpty()) {
-      waitFor(desired);
       node.unreconcilable("MachineConfig " + desired + " not found; waiting for it to be created");
       return Next.IDLE;
     }
-    stopWaiting();
 
     Prepared prepared = preparation.prepare(text.get().json(), desired, applied);
     if (prepared instanceof Prepared.Invalid invalid) {
@@ -155,6 +158,9 @@ public final class Reconciler {
       return Next.IDLE;
     }
     Prepared.Ready ready = (Prepared.Ready) prepared;
+    if (alreadyApplied && !force && sameFiles(ready.desired(), applied.files())) {
+      return verify(status, applied); // the config is what was applied: a difference is drift
+    }
     if (ready.plan().isEmpty()) {
       if (!alreadyApplied) {
         applier.apply(ready.plan(), applied, ready.desired()); // only records the new name
@@ -203,7 +209,6 @@ public final class Reconciler {
    * reported and left alone until the file is put back or a re-apply is asked for.
    */
   private Next verify(ConfigStatus status, AppliedConfig applied) throws IOException {
-    stopWaiting();
     Prepared.Ready ready = preparation.verify(applied);
     List<String> appeared = appeared(applied.files());
     if (ready.plan().steps().isEmpty() && appeared.isEmpty()) {
@@ -295,25 +300,62 @@ public final class Reconciler {
     return all;
   }
 
-  private void waitFor(String config) {
-    if (config.equals(missingConfig)) {
+  private void checked(String name, String resourceVersion) {
+    checkedName = name;
+    checkedVersion = resourceVersion;
+    configChanged = false;
+  }
+
+  /**
+   * Watches the desired MachineConfig by name: it appearing (after Unreconcilable "not found") or
+   * being edited in place makes the next pass read it again. The watch's first delivery carries the
+   * version just read and so asks for nothing.
+   */
+  private void watchDesired(String name) {
+    if (name.equals(watchedName)) {
       return;
     }
-    stopWaiting();
-    missingConfig = config;
-    missingConfigWatch = configs.watch(config, mc -> kick.run());
+    closeWatch();
+    watchedName = name;
+    desiredWatch =
+        configs.watch(
+            name,
+            mc -> {
+              if (!(mc.name().equals(checkedName) && mc.resourceVersion().equals(checkedVersion))) {
+                configChanged = true;
+                kick.run();
+              }
+            });
   }
 
-  private void stopWaiting() {
-    if (missingConfigWatch != null) {
-      missingConfigWatch.close();
-      missingConfigWatch = null;
-      missingConfig = null;
+  private void closeWatch() {
+    if (desiredWatch != null) {
+      desiredWatch.close();
+      desiredWatch = null;
+      watchedName = null;
     }
   }
 
-  /** Closes the watch for a missing MachineConfig, if any. */
+  /** Same paths with the same bytes, mode and numeric owner (names of owners aside). */
+  private static boolean sameFiles(DesiredFiles a, DesiredFiles b) {
+    if (a.files().size() != b.files().size()) {
+      return false;
+    }
+    for (DesiredFile f : a.files()) {
+      Optional<DesiredFile> g = b.file(f.path());
+      if (g.isEmpty()
+          || !java.util.Arrays.equals(f.content(), g.get().content())
+          || f.mode() != g.get().mode()
+          || !f.owner().uid().orElse(0).equals(g.get().owner().uid().orElse(0))
+          || !f.owner().gid().orElse(0).equals(g.get().owner().gid().orElse(0))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Closes the watch of the desired MachineConfig, if any. */
   public void close() {
-    stopWaiting();
+    closeWatch();
   }
 }

@@ -168,7 +168,41 @@ class ReconcilerTest {
     assertThat(kicks).hasSize(1);
     reconciler.pass(nodes.view());
     assertThat(state()).isEqualTo("Done");
-    assertThat(configs.watchers()).isZero();
+    assertThat(configs.watchers()).as("still watching the desired config").isEqualTo(1);
+  }
+
+  @Test
+  void theDesiredConfigIsWatchedAndAnInPlaceEditIsApplied() {
+    configs.put("hand-made", config("hand-made", "one"));
+    desire("hand-made");
+    assertThat(configs.watchers()).isEqualTo(1);
+    assertThat(kicks).as("the watch's first delivery is the version just read").isEmpty();
+    int reads = configs.gets();
+
+    reconciler.pass(nodes.view());
+    assertThat(configs.gets()).as("nothing new: no read").isEqualTo(reads);
+
+    configs.put("hand-made", config("hand-made", "two"));
+    assertThat(kicks).hasSize(1);
+    reconciler.pass(nodes.view());
+
+    assertThat(files.text(DROPIN)).contains("two");
+    assertThat(state()).isEqualTo("Done");
+    assertThat(systemd.calls()).hasSize(2);
+    assertThat(events.reasons())
+        .containsExactly("UpdateStarted", "Applied", "UpdateStarted", "Applied");
+  }
+
+  @Test
+  void aDifferentDesiredConfigMovesTheWatch() {
+    configs.put("a", config("a", "one"));
+    configs.put("b", config("b", "two"));
+    desire("a");
+    desire("b");
+
+    assertThat(configs.watchers()).isEqualTo(1);
+    configs.put("a", config("a", "edited"));
+    assertThat(kicks).as("edits of a config no longer desired ask for nothing").isEmpty();
   }
 
   @Test

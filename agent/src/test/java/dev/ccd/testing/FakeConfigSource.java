@@ -12,15 +12,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /** MachineConfigs by name in memory; watchers of a name hear when it is put. */
 public final class FakeConfigSource implements ConfigSource {
-  private final Map<String, String> configs = new ConcurrentHashMap<>();
+  private final Map<String, MachineConfigText> configs = new ConcurrentHashMap<>();
   private final List<Map.Entry<String, ConfigListener>> watchers = new CopyOnWriteArrayList<>();
   private int gets;
+  private int version;
 
+  /** Creates or replaces the config; every put is a new resourceVersion, as on a server. */
   public FakeConfigSource put(String name, String json) {
-    configs.put(name, json);
+    MachineConfigText text = new MachineConfigText(name, String.valueOf(++version), json);
+    configs.put(name, text);
     watchers.stream()
         .filter(w -> w.getKey().equals(name))
-        .forEach(w -> w.getValue().onConfig(new MachineConfigText(name, "1", json)));
+        .forEach(w -> w.getValue().onConfig(text));
     return this;
   }
 
@@ -35,13 +38,15 @@ public final class FakeConfigSource implements ConfigSource {
   @Override
   public Optional<MachineConfigText> machineConfig(String name) {
     gets++;
-    return Optional.ofNullable(configs.get(name)).map(j -> new MachineConfigText(name, "1", j));
+    return Optional.ofNullable(configs.get(name));
   }
 
   @Override
   public Watch watch(String name, ConfigListener listener) {
     Map.Entry<String, ConfigListener> w = Map.entry(name, listener);
     watchers.add(w);
+    // Like a watch's first list: the config as it is now, if it exists.
+    Optional.ofNullable(configs.get(name)).ifPresent(listener::onConfig);
     return () -> watchers.remove(w);
   }
 }

@@ -167,6 +167,12 @@ public final class AgentBed implements AutoCloseable {
     return name;
   }
 
+  /** Replaces the MachineConfig {@code name} in the API (an in-place edit). */
+  public void replaceConfig(String name, List<DesiredFile> files) {
+    String json = IgnitionEncoder.machineConfig(name, POOL, files).toString();
+    client().resource(Serialization.unmarshal(json, GenericKubernetesResource.class)).update();
+  }
+
   public void desire(String config) throws Exception {
     annotate(Map.of(KEYS.desiredConfigKey(), config));
   }

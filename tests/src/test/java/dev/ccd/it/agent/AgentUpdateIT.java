@@ -61,6 +61,23 @@ class AgentUpdateIT {
   }
 
   @Test
+  void anInPlaceEditOfTheDesiredMachineConfigIsApplied() throws Exception {
+    bed.startAgent();
+    String a = bed.createConfig("hand-made", twoFiles(1));
+    bed.desire(a);
+    bed.awaitState(ConfigState.DONE, a);
+
+    bed.replaceConfig(a, twoFiles(2));
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(bed.read(DROP_IN)).isEqualTo(dropIn(2).getBytes(UTF_8)));
+    bed.awaitState(ConfigState.DONE, a);
+    assertThat(bed.read(POLICY)).isEqualTo(policy(2).getBytes(UTF_8));
+    assertThat(bed.crioActions()).containsExactly("reload", "reload");
+  }
+
+  @Test
   void reloadPathWritesTheFilesAndReloadsCrioExactlyOnce() throws Exception {
     bed.startAgent();
     String a = bed.createConfig("rendered-worker-a", twoFiles(1));

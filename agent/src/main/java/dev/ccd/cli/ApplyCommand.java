@@ -3,6 +3,7 @@ package dev.ccd.cli;
 import dev.ccd.agent.AppliedConfig;
 import dev.ccd.agent.ApplyOutcome;
 import dev.ccd.agent.UpdatePreparation.Prepared;
+import dev.ccd.host.InstanceLock;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -91,47 +92,62 @@ final class ApplyCommand implements Callable<Integer> {
     }
     HostWiring host = HostWiring.forRoot(root, noReload || dryRun, crioUnit, jobTimeout);
     try {
-      if (!dryRun) {
-        host.mounts()
-            .restoreAfterCrash()
-            .forEach(m -> out.println("recovered: made " + m + " read-only again"));
-        Optional<String> recovered = host.applier().recover();
-        recovered.ifPresent(r -> out.println("recovered: " + r));
-      }
-      AppliedConfig previous = host.store().applied();
-      Prepared prepared = host.preparation().prepare(text, source, previous);
-      if (prepared instanceof Prepared.Invalid invalid) {
+      // Validate first, reading only: bad input must leave the root untouched, lock file included.
+      Prepared checked = host.preparation().prepare(text, source, host.store().applied());
+      if (checked instanceof Prepared.Invalid invalid) {
         PlanPrinter.problems(err, source, invalid.problems());
         err.println(source + ": invalid; nothing was written");
         return 1;
       }
-      Prepared.Ready ready = (Prepared.Ready) prepared;
-      PlanPrinter.problems(err, source, ready.warnings());
-      PlanPrinter.plan(out, ready.plan());
       if (dryRun) {
+        Prepared.Ready ready = (Prepared.Ready) checked;
+        PlanPrinter.problems(err, source, ready.warnings());
+        PlanPrinter.plan(out, ready.plan());
         PlanPrinter.diff(out, ready.plan(), ready.current());
         out.println("dry run: nothing written");
         return 0;
       }
-      ApplyOutcome outcome = host.applier().apply(ready.plan(), previous, ready.desired());
-      if (outcome instanceof ApplyOutcome.Unchanged u) {
-        out.printf("no changes: %s already matches %s%n", host.root(), u.config());
-        return 0;
+      // One writer per host: the agent holds the same lock while it runs.
+      try (InstanceLock lock = InstanceLock.acquire(host.root().resolve("run/ccd/agent.lock"))) {
+        return apply(host, text, source, out, err);
       }
-      if (outcome instanceof ApplyOutcome.Applied a) {
-        for (String p : a.written()) {
-          out.println("changed: " + p);
-        }
-        out.println("crio: " + a.crio().describe());
-        out.printf("applied %s to %s%n", ready.desired().configName(), host.root());
-        return 0;
-      }
-      ApplyOutcome.Failed f = (ApplyOutcome.Failed) outcome;
-      err.println("update failed: " + f.reason());
-      return 3;
     } catch (IOException e) {
       err.println(source + ": " + e.getMessage() + "; nothing was written");
       return 1;
     }
+  }
+
+  private int apply(HostWiring host, String text, String source, PrintWriter out, PrintWriter err)
+      throws IOException {
+    host.mounts()
+        .restoreAfterCrash()
+        .forEach(m -> out.println("recovered: made " + m + " read-only again"));
+    Optional<String> recovered = host.applier().recover();
+    recovered.ifPresent(r -> out.println("recovered: " + r));
+    AppliedConfig previous = host.store().applied();
+    Prepared prepared = host.preparation().prepare(text, source, previous);
+    if (prepared instanceof Prepared.Invalid invalid) {
+      PlanPrinter.problems(err, source, invalid.problems());
+      return 1;
+    }
+    Prepared.Ready ready = (Prepared.Ready) prepared;
+    PlanPrinter.problems(err, source, ready.warnings());
+    PlanPrinter.plan(out, ready.plan());
+    ApplyOutcome outcome = host.applier().apply(ready.plan(), previous, ready.desired());
+    if (outcome instanceof ApplyOutcome.Unchanged u) {
+      out.printf("no changes: %s already matches %s%n", host.root(), u.config());
+      return 0;
+    }
+    if (outcome instanceof ApplyOutcome.Applied a) {
+      for (String p : a.written()) {
+        out.println("changed: " + p);
+      }
+      out.println("crio: " + a.crio().describe());
+      out.printf("applied %s to %s%n", ready.desired().configName(), host.root());
+      return 0;
+    }
+    ApplyOutcome.Failed f = (ApplyOutcome.Failed) outcome;
+    err.println("update failed: " + f.reason());
+    return 3;
   }
 }

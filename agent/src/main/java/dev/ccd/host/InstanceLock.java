@@ -35,7 +35,8 @@ public final class InstanceLock implements AutoCloseable {
     }
     if (lock == null) {
       channel.close();
-      throw new IOException("another ccd agent holds the lock " + file + "; only one may run");
+      throw new IOException(
+          "another ccd process (agent or apply) holds the lock " + file + "; only one may write");
     }
     channel.truncate(0);
     channel.write(

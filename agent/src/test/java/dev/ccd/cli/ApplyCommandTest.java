@@ -155,6 +155,17 @@ class ApplyCommandTest {
   }
 
   @Test
+  void applyWaitsForNoOneWhileAnotherWriterHoldsTheHostLock() throws IOException {
+    try (var lock = dev.ccd.host.InstanceLock.acquire(root.resolve("run/ccd/agent.lock"))) {
+      int rc = ccd("apply", "--config", EXAMPLE.toString(), "--root", root.toString());
+
+      assertThat(rc).isEqualTo(1);
+      assertThat(err.toString()).contains("another ccd process (agent or apply) holds the lock");
+      assertThat(root.resolve(DROPIN)).doesNotExist();
+    }
+  }
+
+  @Test
   void aMissingConfigFileIsNamed() {
     assertThat(ccd("apply", "--config", "nope.yaml", "--root", root.toString())).isEqualTo(1);
     assertThat(err.toString()).contains("nope.yaml: no such file");

@@ -123,7 +123,7 @@ class AgentProcessIT {
       Process second = agent("second");
       assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(second.exitValue()).isEqualTo(1);
-      assertThat(log("second")).contains("another ccd agent holds the lock");
+      assertThat(log("second")).contains("another ccd process (agent or apply) holds the lock");
 
       long start = System.nanoTime();
       first.destroy(); // SIGTERM

@@ -78,12 +78,7 @@ public final class Applier {
           state.writeApplied(desired, clock.instant());
         }
       } catch (IOException e) {
-        return new Failed(
-            plan,
-            "record",
-            state.paths().appliedConfig(),
-            e.getMessage(),
-            new Rollback(true, List.of(), CrioOutcome.none()));
+        return failedBeforeChange(plan, "record", state.paths().appliedConfig(), e);
       }
       return new Unchanged(desired.configName());
     }
@@ -103,12 +98,7 @@ public final class Applier {
         try {
           saveOriginalOnce(b);
         } catch (IOException e) {
-          return new Failed(
-              plan,
-              "backup",
-              b.path(),
-              e.getMessage(),
-              new Rollback(true, List.of(), CrioOutcome.none()));
+          return failedBeforeChange(plan, "backup", b.path(), e);
         }
       }
     }

@@ -27,19 +27,31 @@ public final class DropIns {
 
   /**
    * Merges {@code main} (absent = no main file, as when the default path does not exist) with the
-   * drop-in candidates: names not ending in {@code .conf} are ignored, the rest are merged in byte
-   * order of their full names.
+   * drop-in candidates of one directory: names not ending in {@code .conf} are ignored, the rest
+   * are merged in byte order of their names.
    */
   public static EffectiveConfig merge(Optional<ConfFile> main, List<ConfFile> dropInCandidates) {
-    List<ConfFile> dropIns =
-        dropInCandidates.stream()
-            .filter(f -> isDropInName(f.name()))
-            .sorted((a, b) -> ByteOrder.STRINGS.compare(a.name(), b.name()))
-            .toList();
+    return mergeDirectories(main, List.of(dropInCandidates));
+  }
+
+  /**
+   * Merges {@code main} with the drop-ins of several directories, as containers/image reads the
+   * system directory and then the user's: each directory's {@code .conf} files in byte order of
+   * their names, the directories one after the other in the order given (never interleaved).
+   */
+  public static EffectiveConfig mergeDirectories(
+      Optional<ConfFile> main, List<List<ConfFile>> directories) {
     Merger merger = new Merger();
     main.ifPresent(f -> merger.add(f, false));
-    for (ConfFile f : dropIns) {
-      merger.add(f, true);
+    for (List<ConfFile> directory : directories) {
+      List<ConfFile> dropIns =
+          directory.stream()
+              .filter(f -> isDropInName(f.name()))
+              .sorted((a, b) -> ByteOrder.STRINGS.compare(a.name(), b.name()))
+              .toList();
+      for (ConfFile f : dropIns) {
+        merger.add(f, true);
+      }
     }
     return merger.result();
   }

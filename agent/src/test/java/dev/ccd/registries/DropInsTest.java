@@ -42,6 +42,28 @@ class DropInsTest {
   }
 
   @Test
+  void directoriesAreReadOneAfterTheOtherNotInterleaved() {
+    // The system directory's path sorts after the user's, yet the user's files come last and win.
+    EffectiveConfig c =
+        DropIns.mergeDirectories(
+            Optional.empty(),
+            List.of(
+                List.of(
+                    f("/z/system.d/50-b.conf", "[[registry]]\nlocation=\"example.com\"\n"),
+                    f("/z/system.d/10-a.conf", "[[registry]]\nlocation=\"example.org\"\n")),
+                List.of(
+                    f(
+                        "/a/user.d/01.conf",
+                        "[[registry]]\nlocation=\"example.com\"\ninsecure=true\n"))));
+    assertThat(c.files())
+        .containsExactly("/z/system.d/10-a.conf", "/z/system.d/50-b.conf", "/a/user.d/01.conf");
+    assertThat(c.registries())
+        .filteredOn(r -> r.registry().prefix().equals("example.com"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.registry().insecure()).isTrue());
+  }
+
+  @Test
   void dropInOrderIsByteOrderAndNonConfIgnored() {
     EffectiveConfig c =
         DropIns.merge(

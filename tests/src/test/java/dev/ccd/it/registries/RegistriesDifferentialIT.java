@@ -78,9 +78,6 @@ class RegistriesDifferentialIT {
     Path base = Path.of("target", "registries-differential").toAbsolutePath();
     deleteTree(base);
     Files.createDirectories(base);
-    // skopeo concatenates the system drop-in dir's files and then the per-user dir's; ccd's merge
-    // sorts all names together, which is the same order only if our paths sort after /etc.
-    assertThat(base.toString()).isGreaterThan(SYSTEM_DROP_IN_DIR.toString());
     System.out.printf(
         "RegistriesDifferentialIT: seed=%d cases=%d oracle=%s network-namespace=%s%n",
         SEED, CASES, version, netns);
@@ -233,21 +230,24 @@ class RegistriesDifferentialIT {
   /** ccd on exactly the files skopeo reads: the main file, the system drop-ins, the user's. */
   private static Explanation explain(Path conf, Path userDropInDir, String image)
       throws IOException {
-    List<ConfFile> dropIns = new ArrayList<>();
+    // skopeo reads the system drop-in dir's files and then the per-user dir's, never interleaved.
+    List<List<ConfFile>> directories = new ArrayList<>();
     for (Path dir : List.of(SYSTEM_DROP_IN_DIR, userDropInDir)) {
-      if (!Files.isDirectory(dir)) {
-        continue;
-      }
-      try (Stream<Path> files = Files.list(dir)) {
-        for (Path f : files.sorted().toList()) {
-          if (Files.isRegularFile(f)) {
-            dropIns.add(new ConfFile(f.toString(), Files.readString(f)));
+      List<ConfFile> files = new ArrayList<>();
+      if (Files.isDirectory(dir)) {
+        try (Stream<Path> listing = Files.list(dir)) {
+          for (Path f : listing.toList()) {
+            if (Files.isRegularFile(f)) {
+              files.add(new ConfFile(f.toString(), Files.readString(f)));
+            }
           }
         }
       }
+      directories.add(files);
     }
     EffectiveConfig config =
-        DropIns.merge(Optional.of(new ConfFile(conf.toString(), Files.readString(conf))), dropIns);
+        DropIns.mergeDirectories(
+            Optional.of(new ConfFile(conf.toString(), Files.readString(conf))), directories);
     return PullSources.explain(config, image);
   }
 

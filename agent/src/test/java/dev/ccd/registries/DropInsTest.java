@@ -58,7 +58,7 @@ class DropInsTest {
     assertThat(c.files())
         .containsExactly("/z/system.d/10-a.conf", "/z/system.d/50-b.conf", "/a/user.d/01.conf");
     assertThat(c.registries())
-        .filteredOn(r -> r.registry().prefix().equals("example.com"))
+        .filteredOn(r -> r.registry().effectivePrefix().equals("example.com"))
         .singleElement()
         .satisfies(r -> assertThat(r.registry().insecure()).isTrue());
   }

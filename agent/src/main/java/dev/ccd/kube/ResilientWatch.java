@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * List, then watch, one object; on any failure tell the sink, wait a backoff and start again with a
  * fresh list. This is the relist/rewatch logic the API adapters share; it knows nothing of fabric8
- * so that it can be tested with a fake {@link Source} (the mock API server never answers 410 Gone).
+ * so that every path can be tested with a fake {@link Source}; the 410 Gone relist is also tested
+ * over HTTP against a scripted mock server ({@code NodeWatchGoneIT}).
  */
 final class ResilientWatch<T> implements Watch {
   private static final Logger log = LoggerFactory.getLogger(ResilientWatch.class);

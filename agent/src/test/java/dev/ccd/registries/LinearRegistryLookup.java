@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * containers/image's {@code FindRegistry} as written upstream: a scan of the prefix-sorted list
  * keeping the first strictly longer match. The oracle for {@link RegistryIndex} and the baseline of
- * the lookup benchmark.
+ * the lookup benchmark (tests/ uses it through the test-jar).
  */
 public final class LinearRegistryLookup {
   private final List<SourcedRegistry> sortedByPrefix;

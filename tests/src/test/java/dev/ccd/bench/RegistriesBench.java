@@ -4,6 +4,7 @@ import dev.ccd.registries.ConfFile;
 import dev.ccd.registries.DropIns;
 import dev.ccd.registries.EffectiveConfig;
 import dev.ccd.registries.ImageReference;
+import dev.ccd.registries.LinearRegistryLookup;
 import dev.ccd.registries.ParsedConf;
 import dev.ccd.registries.Problem;
 import dev.ccd.registries.PullSources;

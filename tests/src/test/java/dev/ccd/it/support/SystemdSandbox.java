@@ -62,8 +62,11 @@ public final class SystemdSandbox implements BeforeAllCallback, AfterAllCallback
   }
 
   private int stop() throws IOException, InterruptedException {
+    // stdout only says "stopped"; writing it to the forked JVM's own stdout corrupts Failsafe's
+    // channel, so it is dropped and errors still reach the log.
     return new ProcessBuilder(script().toString(), "stop", dir.toString())
-        .inheritIO()
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
         .start()
         .waitFor();
   }

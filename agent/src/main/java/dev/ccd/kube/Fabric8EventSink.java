@@ -104,7 +104,7 @@ public final class Fabric8EventSink implements EventSink, AutoCloseable {
                 type.wire(),
                 reason,
                 node,
-                e.toString());
+                FailureMessage.of(e));
           }
         });
   }
@@ -193,7 +193,7 @@ public final class Fabric8EventSink implements EventSink, AutoCloseable {
       return true;
     } catch (RuntimeException e) {
       // Expired or deleted meanwhile: a new event is the right answer.
-      log.debug("could not bump event {}: {}", s.name(), e.toString());
+      log.debug("could not bump event {}: {}", s.name(), FailureMessage.of(e));
       return false;
     }
   }
@@ -211,7 +211,7 @@ public final class Fabric8EventSink implements EventSink, AutoCloseable {
         return n.getMetadata().getUid();
       }
     } catch (RuntimeException e) {
-      log.debug("could not read uid of node {}: {}", node, e.toString());
+      log.debug("could not read uid of node {}: {}", node, FailureMessage.of(e));
     }
     return null;
   }

@@ -181,6 +181,6 @@ public final class Fabric8NodeApi implements NodeApi {
   }
 
   static KubeApiException failure(String what, KubernetesClientException e) {
-    return new KubeApiException(e.getCode(), what + " failed: " + e.getMessage(), e);
+    return new KubeApiException(e.getCode(), what + " failed: " + FailureMessage.of(e), e);
   }
 }

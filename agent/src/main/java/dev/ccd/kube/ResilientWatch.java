@@ -153,7 +153,7 @@ final class ResilientWatch<T> implements Watch {
       delay = backoff.delay(failures++);
       sink.lost(cause);
     }
-    log.warn("watch of {} failed, re-listing in {}: {}", what, delay, cause.toString());
+    log.warn("watch of {} failed, re-listing in {}: {}", what, delay, FailureMessage.of(cause));
     scheduler.after(delay, this::connect);
   }
 

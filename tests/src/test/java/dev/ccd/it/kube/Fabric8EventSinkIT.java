@@ -4,14 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.ccd.kube.EmbeddedApi;
 import dev.ccd.kube.EventType;
 import dev.ccd.kube.Fabric8EventSink;
-import dev.ccd.kube.KubeClients;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +28,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** Events about a Node, written to and listed from the fabric8 mock API server (CRUD mode). */
 class Fabric8EventSinkIT {
@@ -147,16 +154,44 @@ class Fabric8EventSinkIT {
   }
 
   @Test
-  void failuresAreSwallowed() throws Exception {
+  void failuresAreLoggedAndTheWriterKeepsGoing() throws Exception {
     int deadPort;
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
       deadPort = s.getLocalPort();
     }
-    try (KubernetesClient dead = KubeClients.forUrl("http://127.0.0.1:" + deadPort)) {
+    Logger logger = (Logger) LoggerFactory.getLogger(Fabric8EventSink.class);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    logger.addAppender(logged);
+    // fabric8 retries a refused connection with backoff (~30 s by default); one try is enough here.
+    Config once =
+        new ConfigBuilder(Config.empty())
+            .withMasterUrl("http://127.0.0.1:" + deadPort)
+            .withRequestRetryBackoffLimit(0)
+            .build();
+    try (KubernetesClient dead =
+        new KubernetesClientBuilder()
+            .withConfig(once)
+            .withHttpClientFactory(new JdkHttpClientFactory())
+            .build()) {
       Fabric8EventSink sink = new Fabric8EventSink(dead, "default", Clock.systemUTC());
-      assertThatCode(() -> sink.emit("node-a", EventType.WARNING, "UpdateFailed", "nobody listens"))
+      assertThatCode(
+              () -> {
+                sink.emit("node-a", EventType.WARNING, "UpdateFailed", "nobody listens");
+                sink.emit("node-a", EventType.NORMAL, "ConfigApplied", "nobody listens either");
+              })
           .doesNotThrowAnyException();
+      sink.close(Duration.ofSeconds(30));
+    } finally {
+      logger.detachAppender(logged);
     }
+    assertThat(logged.list)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .as("both writes were tried against the unreachable API, each failure logged")
+        .anySatisfy(m -> assertThat(m).startsWith("could not record event Warning UpdateFailed"))
+        .anySatisfy(m -> assertThat(m).startsWith("could not record event Normal ConfigApplied"))
+        .allSatisfy(m -> assertThat(m).as("names the transport error").contains("ConnectException"))
+        .noneSatisfy(m -> assertThat(m).contains("Client already closed"));
   }
 
   @Test

@@ -1,0 +1,41 @@
+package dev.ccd.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.net.ConnectException;
+import org.junit.jupiter.api.Test;
+
+class FailureMessageTest {
+
+  @Test
+  void fabric8sGenericMessageGetsTheTransportCause() {
+    KubernetesClientException e =
+        new KubernetesClientException(
+            "An error has occurred.", new IOException(new ConnectException("Connection refused")));
+    assertThat(FailureMessage.of(e))
+        .isEqualTo(
+            "An error has occurred. (caused by: IOException: java.net.ConnectException: Connection"
+                + " refused)");
+  }
+
+  @Test
+  void causesWithoutMessageAreNamedByClassAndRepeatsAreDropped() {
+    ConnectException refused = new ConnectException();
+    Exception e = new IllegalStateException("patch failed", new IOException("boom", refused));
+    assertThat(FailureMessage.of(e))
+        .isEqualTo("patch failed (caused by: IOException: boom; ConnectException)");
+    assertThat(
+            FailureMessage.of(
+                new IllegalStateException("java.io.IOException: boom", new IOException("boom"))))
+        .as("a cause already in the message adds nothing")
+        .isEqualTo("java.io.IOException: boom");
+  }
+
+  @Test
+  void noCauseIsJustTheMessageOrTheClass() {
+    assertThat(FailureMessage.of(new IOException("disk full"))).isEqualTo("disk full");
+    assertThat(FailureMessage.of(new NullPointerException())).isEqualTo("NullPointerException");
+  }
+}

@@ -188,7 +188,14 @@ public final class Fabric8EventSink implements EventSink, AutoCloseable {
           .v1()
           .events()
           .inNamespace(namespace)
-          .withName(s.name())
+          // By resource, not by name: fabric8 would GET the event before patching it.
+          .resource(
+              new EventBuilder()
+                  .withNewMetadata()
+                  .withName(s.name())
+                  .withNamespace(namespace)
+                  .endMetadata()
+                  .build())
           .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
       return true;
     } catch (RuntimeException e) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -137,9 +138,12 @@ public final class Fabric8NodeApi implements NodeApi {
   @Override
   public NodeView patchAnnotations(String node, Map<String, String> set) throws KubeApiException {
     String body = mergePatch(set);
+    // fabric8 GETs the object before a patch by name; a patch through a resource that carries only
+    // the name is the single PATCH request a merge patch needs.
+    Node target = new NodeBuilder().withNewMetadata().withName(node).endMetadata().build();
     for (int attempt = 1; ; attempt++) {
       try {
-        Node n = client.nodes().withName(node).patch(PatchContext.of(PatchType.JSON_MERGE), body);
+        Node n = client.nodes().resource(target).patch(PatchContext.of(PatchType.JSON_MERGE), body);
         return view(n);
       } catch (KubernetesClientException e) {
         if (e.getCode() != CONFLICT || attempt >= conflictAttempts) {

@@ -141,6 +141,7 @@ class Fabric8NodeApiIT {
   @Test
   void patchMergesAnnotationsAndLeavesTheRestAlone() throws Exception {
     createNode("node-a", Map.of(DESIRED, "rendered-worker-2", STATE, "Working", "keep/me", "1"));
+    int before = api.server().getRequestCount();
     NodeView after =
         nodes.patchAnnotations(
             "node-a",
@@ -154,6 +155,9 @@ class Fabric8NodeApiIT {
         .containsEntry("machineconfiguration.openshift.io/currentConfig", "rendered-worker-2")
         .containsEntry(DESIRED, "rendered-worker-2")
         .containsEntry("keep/me", "1");
+    assertThat(api.server().getRequestCount() - before)
+        .as("one PATCH, no read before it")
+        .isEqualTo(1);
     Node stored = api.client().nodes().withName("node-a").get();
     assertThat(stored.getMetadata().getLabels()).containsEntry("role", "worker");
     assertThat(stored.getMetadata().getAnnotations()).isEqualTo(after.annotations());

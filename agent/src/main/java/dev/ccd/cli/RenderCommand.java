@@ -7,6 +7,7 @@ import dev.ccd.registries.MirrorSetException;
 import dev.ccd.registries.MirrorSetRenderer;
 import dev.ccd.registries.MirrorSets;
 import dev.ccd.registries.ParsedConf;
+import dev.ccd.registries.PayloadScopes;
 import dev.ccd.registries.PolicyJsonRenderer;
 import dev.ccd.registries.Problem;
 import dev.ccd.registries.RegistriesConf;
@@ -79,14 +80,19 @@ public final class RenderCommand implements Callable<Integer> {
     machineconfig
   }
 
-  /** The rendered files before encoding: the registries rules, their header, maybe policy.json. */
+  /**
+   * The rendered files before encoding: the registries rules, their header, maybe policy.json; and
+   * what was left out with a warning (a blocked scope that would block the release payload).
+   */
   public record Rendering(
       String registriesPath,
       RegistriesConf registries,
       List<String> headerComments,
-      Optional<String> policyJson) {
+      Optional<String> policyJson,
+      List<Problem> warnings) {
     public Rendering {
       headerComments = List.copyOf(headerComments);
+      warnings = List.copyOf(warnings);
     }
   }
 
@@ -112,6 +118,15 @@ public final class RenderCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description = "the Image config (config.openshift.io/v1) with spec.registrySources")
   Path imageConfig;
+
+  @Option(
+      names = "--release-image",
+      paramLabel = "IMAGE",
+      description =
+          "the cluster's release payload (ClusterVersion status.desired.image): a blocked registry"
+              + " that serves it is dropped unless an unblocked digest mirror serves it, as the"
+              + " machine-config-operator does")
+  String releaseImage;
 
   @Option(
       names = "--pool",
@@ -175,12 +190,13 @@ public final class RenderCommand implements Callable<Integer> {
       rendering = upgraded.get();
     } else {
       try {
-        rendering = render(readInput(), pool, layout);
+        rendering = render(readInput(), pool, layout, Optional.ofNullable(releaseImage));
       } catch (MirrorSetException e) {
         e.problems().forEach(err::println);
         return 1;
       }
     }
+    rendering.warnings().forEach(err::println);
     String registriesText;
     try {
       registriesText = toml.apply(rendering.registries(), rendering.headerComments());
@@ -232,7 +248,8 @@ public final class RenderCommand implements Callable<Integer> {
             WHOLE_FILE_PATH,
             parsed.conf(),
             List.of("Upgraded by ccd render --upgrade from " + file + " (same meaning, v2 format)"),
-            Optional.empty()));
+            Optional.empty(),
+            List.of()));
   }
 
   /** The MachineConfig {@code 99-<pool>-generated-registries} carrying a rendering's files. */
@@ -258,15 +275,23 @@ public final class RenderCommand implements Callable<Integer> {
     return MirrorSets.combine(List.of(sets, image));
   }
 
-  /** The files for {@code input} in {@code layout}; pure. */
+  /** The files for {@code input} in {@code layout}, with no release payload to protect; pure. */
   public static Rendering render(MirrorSets input, String pool, Layout layout)
+      throws MirrorSetException {
+    return render(input, pool, layout, Optional.empty());
+  }
+
+  /** The files for {@code input} in {@code layout}, protecting {@code releaseImage}; pure. */
+  public static Rendering render(
+      MirrorSets input, String pool, Layout layout, Optional<String> releaseImage)
       throws MirrorSetException {
     RegistriesConf template =
         layout == Layout.WHOLE_FILE ? MirrorSetRenderer.OPENSHIFT_TEMPLATE : RegistriesConf.EMPTY;
     String path = layout == Layout.WHOLE_FILE ? WHOLE_FILE_PATH : dropInPath(pool);
-    RegistriesConf conf = MirrorSetRenderer.render(input, template);
-    Optional<String> policy = PolicyJsonRenderer.render(input);
-    return new Rendering(path, conf, header(input), policy);
+    PayloadScopes scopes = PayloadScopes.of(input, releaseImage);
+    RegistriesConf conf = MirrorSetRenderer.render(input, template, scopes);
+    Optional<String> policy = PolicyJsonRenderer.render(input, scopes);
+    return new Rendering(path, conf, header(input), policy, scopes.warnings());
   }
 
   /** {@code /etc/containers/registries.conf.d/99-<pool>-generated-registries.conf}. */

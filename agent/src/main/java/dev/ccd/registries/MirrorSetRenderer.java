@@ -65,6 +65,15 @@ public final class MirrorSetRenderer {
     return edit(input, template, insecure, blocked);
   }
 
+  /**
+   * As {@link #render(MirrorSets, RegistriesConf)} with the blocked scopes left after the release
+   * payload's protection ({@link PayloadScopes#registriesBlocked}).
+   */
+  public static RegistriesConf render(
+      MirrorSets input, RegistriesConf template, PayloadScopes scopes) throws MirrorSetException {
+    return render(input, template, insecureScopes(input), scopes.registriesBlocked());
+  }
+
   /** Every problem the machine-config-operator would refuse {@code input} for (empty: fine). */
   public static List<Problem> validate(MirrorSets input) {
     return validate(input, insecureScopes(input), blockedScopes(input));

@@ -51,6 +51,16 @@ public final class PolicyJsonRenderer {
   }
 
   /**
+   * As {@link #render(MirrorSets)} with the blocked and allowed scopes left after the release
+   * payload's protection.
+   */
+  public static Optional<String> render(MirrorSets input, PayloadScopes scopes)
+      throws MirrorSetException {
+    return render(
+        input, DEFAULT_POLICY, scopes.policyBlocked(), scopes.allowed(), scopes.payloadRepo());
+  }
+
+  /**
    * As {@link #render(MirrorSets)} with an explicit base policy and lists, and the repository of
    * the release payload: allowed and blocked together are refused unless allowed is exactly that
    * repository (the MCO adds it when it keeps a payload-serving scope blocked).

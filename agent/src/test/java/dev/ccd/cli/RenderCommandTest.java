@@ -148,6 +148,46 @@ class RenderCommandTest {
   }
 
   @Test
+  void releaseImageProtectsThePayloadFromABlockedRegistryWithAWarning() throws Exception {
+    Path sets = write("a.yaml", IDMS);
+    Path image =
+        write(
+            "image.yaml",
+            """
+            apiVersion: config.openshift.io/v1
+            kind: Image
+            metadata: {name: cluster}
+            spec: {registrySources: {blockedRegistries: [registry.example.com, bad.example.com]}}
+            """);
+    String release = "registry.example.com/ocp/release@sha256:" + "0".repeat(64);
+
+    Run unprotected = run("--mirror-sets", sets.toString(), "--image-config", image.toString());
+    Run r =
+        run(
+            "--mirror-sets",
+            sets.toString(),
+            "--image-config",
+            image.toString(),
+            "--release-image",
+            release);
+
+    assertThat(unprotected.out()).contains("registry.example.com");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err())
+        .contains(
+            "warning: "
+                + image
+                + ": Image/cluster spec.registrySources.blockedRegistries: error adding"
+                + " [\"registry.example.com\"] to blocked registries, cannot block the repository"
+                + " being used by the payload");
+    assertThat(r.out()).contains("bad.example.com").doesNotContain("registry.example.com");
+
+    Run bad = run("--mirror-sets", sets.toString(), "--release-image", "UPPER/case@sha256:0");
+    assertThat(bad.code()).isEqualTo(1);
+    assertThat(bad.err()).startsWith("--release-image: error parsing reference \"UPPER/case");
+  }
+
+  @Test
   void wholeFileMachineConfigWritesRegistriesConf() throws Exception {
     Path sets = write("a.yaml", IDMS);
     Run r = run("--mirror-sets", sets.toString(), "--layout", "whole-file", "-o", "machineconfig");

@@ -52,19 +52,12 @@ public record PayloadScopes(
     if (!invalid.isEmpty()) {
       throw new MirrorSetException(invalid);
     }
-    String payloadRepo;
-    try {
-      payloadRepo = ImageReference.parseNormalized(releaseImage.get()).name();
-    } catch (ImageReference.InvalidReferenceException e) {
-      throw new MirrorSetException(
-          Problem.error(
-              "--release-image",
-              "",
-              "error parsing reference "
-                  + Validator.goQuote(releaseImage.get())
-                  + ": "
-                  + e.getMessage()));
-    }
+    String payloadRepo = repositoryOf(releaseImage.get());
+    // Whether the payload is served does not depend on the scope: decide it once, if it matters.
+    boolean blocksPayload =
+        blocked.stream().anyMatch(scope -> MirrorSetScope.isNested(payloadRepo, scope));
+    boolean servedByMirror =
+        blocksPayload && hasUnblockedDigestMirror(input, releaseImage.get(), blocked);
     List<String> registriesBlocked = new ArrayList<>();
     List<String> policyBlocked = new ArrayList<>();
     List<String> allowed = new ArrayList<>();
@@ -75,7 +68,7 @@ public record PayloadScopes(
         policyBlocked.add(scope);
         continue;
       }
-      if (!hasUnblockedDigestMirror(input, releaseImage.get(), blocked)) {
+      if (!servedByMirror) {
         refused.add(scope);
         continue;
       }
@@ -103,6 +96,22 @@ public record PayloadScopes(
     }
     return new PayloadScopes(
         registriesBlocked, policyBlocked, allowed, Optional.of(payloadRepo), warnings);
+  }
+
+  /** The release image's repository (normalised, no tag or digest). */
+  private static String repositoryOf(String releaseImage) throws MirrorSetException {
+    try {
+      return ImageReference.parseNormalized(releaseImage).name();
+    } catch (ImageReference.InvalidReferenceException e) {
+      throw new MirrorSetException(
+          Problem.error(
+              "--release-image",
+              "",
+              "error parsing reference "
+                  + Validator.goQuote(releaseImage)
+                  + ": "
+                  + e.getMessage()));
+    }
   }
 
   /**

@@ -65,7 +65,7 @@ class AgentBackoffIT {
       bed.desire(b);
 
       // For the whole window: never Done, never more attempts than the schedule allows so far.
-      await()
+      await("for 60 s: never Done, and no more attempts than the 1 s doubling schedule allows")
           .during(WINDOW)
           .atMost(WINDOW.plusSeconds(10))
           .pollInterval(Duration.ofMillis(100))

@@ -80,7 +80,7 @@ final class AgentCommand implements Callable<Integer> {
       return 2;
     }
     HostWiring host = HostWiring.forRoot(root, false, crioUnit, jobTimeout);
-    try (InstanceLock lock = InstanceLock.acquire(host.root().resolve("run/ccd/agent.lock"))) {
+    try (InstanceLock lock = InstanceLock.acquire(host.root())) {
       List<String> restored = host.mounts().restoreAfterCrash();
       restored.forEach(m -> LOG.warn("made {} read-only again after a crash", m));
       host.applier().recover().ifPresent(r -> LOG.warn("start-up: {}", r));

@@ -54,6 +54,11 @@ public final class StateStore {
     return paths;
   }
 
+  /** The paths a state file may name. */
+  public ManagedPaths managed() {
+    return managed;
+  }
+
   public Optional<Journal> journal() throws IOException {
     Optional<FileState> f = files.read(paths.journal());
     if (f.isEmpty()) {

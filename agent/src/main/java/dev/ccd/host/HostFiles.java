@@ -39,6 +39,9 @@ public interface HostFiles {
    */
   List<String> removeTemporaryFiles(String dir) throws IOException;
 
+  /** The host paths of the temporary files {@link #removeTemporaryFiles} would remove. */
+  List<String> temporaryFiles(String dir) throws IOException;
+
   /** The uid of {@code user} in the host's passwd file ({@code ROOT/etc/passwd}). */
   OptionalInt uidOf(String user) throws IOException;
 

@@ -298,20 +298,37 @@ public final class PosixHostFiles implements HostFiles {
 
   @Override
   public List<String> removeTemporaryFiles(String dir) throws IOException {
+    return temporaryFiles(dir, true);
+  }
+
+  @Override
+  public List<String> temporaryFiles(String dir) throws IOException {
+    return temporaryFiles(dir, false);
+  }
+
+  private List<String> temporaryFiles(String dir, boolean remove) throws IOException {
     List<String> parts = components(dir);
     int fd = tree.directory(dir, parts, parts.size(), false, observer);
     if (fd < 0) {
       return List.of();
     }
     try {
-      return removeTemporaryFiles(fd, dir.endsWith("/") ? dir : dir + "/");
+      return removeTemporaryFiles(fd, dir.endsWith("/") ? dir : dir + "/", remove);
     } finally {
       tree.close(fd);
     }
   }
 
-  /** Removes the temporary files in an open directory; {@code shown} ends with "/" or is a file. */
   private List<String> removeTemporaryFiles(int dir, String shown) throws IOException {
+    return removeTemporaryFiles(dir, shown, true);
+  }
+
+  /**
+   * The temporary files in an open directory, removed when {@code remove}; {@code shown} ends with
+   * "/" or is a file in that directory.
+   */
+  private List<String> removeTemporaryFiles(int dir, String shown, boolean remove)
+      throws IOException {
     String prefix = shown.endsWith("/") ? shown : shown.substring(0, shown.lastIndexOf('/') + 1);
     List<String> removed = new ArrayList<>();
     for (String name : tree.names(dir, shown)) {
@@ -322,12 +339,12 @@ public final class PosixHostFiles implements HostFiles {
       if (st == null || !st.isFile()) {
         continue; // not ours: we only ever create regular files under these names
       }
-      if (tree.at.unlinkat(dir, name, 0) < 0 && tree.atErrno() != ENOENT) {
+      if (remove && tree.at.unlinkat(dir, name, 0) < 0 && tree.atErrno() != ENOENT) {
         throw tree.failure("remove stale temporary file", prefix + name, "unlink", tree.atErrno());
       }
       removed.add(prefix + name);
     }
-    if (!removed.isEmpty()) {
+    if (remove && !removed.isEmpty()) {
       tree.sync(dir, shown, shown);
     }
     Collections.sort(removed);

@@ -91,6 +91,11 @@ public final class FakeHostFiles implements HostFiles {
   }
 
   @Override
+  public List<String> temporaryFiles(String dir) {
+    return List.of();
+  }
+
+  @Override
   public OptionalInt uidOf(String user) {
     Integer id = users.get(user);
     return id == null ? OptionalInt.empty() : OptionalInt.of(id);

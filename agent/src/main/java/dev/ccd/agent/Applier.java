@@ -319,13 +319,33 @@ public final class Applier {
   private Rollback rollback(Journal journal, boolean tellCrio) {
     List<String> errors = new ArrayList<>();
     String dir = commonDirectoryOf(journal.before().stream().map(PathState::path).toList());
-    try (Mounts.WritableWindow w =
-        journal.before().isEmpty() ? () -> {} : mounts.openWritable(dir)) {
-      errors.addAll(restoreFiles(journal));
-    } catch (IOException e) {
-      errors.add(dir + ": " + e.getMessage());
+    // Reading needs no window: a mount that cannot be made writable fails only a rollback that
+    // has something to put back (after a failed remount, nothing changed and nothing is needed).
+    if (!journal.before().isEmpty() && anyChanged(journal)) {
+      try (Mounts.WritableWindow w = mounts.openWritable(dir)) {
+        errors.addAll(restoreFiles(journal));
+      } catch (IOException e) {
+        errors.add(dir + ": " + e.getMessage());
+      }
     }
     return tellCrio(journal, errors, tellCrio);
+  }
+
+  /**
+   * Whether some path of {@code journal} no longer holds what it held before (or is unreadable).
+   */
+  private boolean anyChanged(Journal journal) {
+    for (PathState b : journal.before()) {
+      try {
+        Optional<FileState> now = files.read(b.path());
+        if (b.existed() ? !now.map(b.file()::equals).orElse(false) : now.isPresent()) {
+          return true;
+        }
+      } catch (IOException | RuntimeException e) {
+        return true; // restoreFiles reports it
+      }
+    }
+    return false;
   }
 
   /** Restores every path of {@code journal}, last first; the caller holds the window open. */

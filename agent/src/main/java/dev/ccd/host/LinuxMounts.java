@@ -183,7 +183,8 @@ public final class LinuxMounts implements Mounts {
                 + hostDir
                 + " writable: its mount "
                 + entry.mountPoint()
-                + " stays read-only");
+                + " stays read-only"
+                + (failed == null ? "" : " (" + failed.getMessage() + ")"));
     if (failed != null) {
       e.addSuppressed(failed);
     }

@@ -68,13 +68,22 @@ final class HostTree {
   }
 
   private static AtCalls loadAtCalls() {
-    try {
-      return LibraryLoader.create(AtCalls.class).load("c");
-    } catch (RuntimeException | LinkageError e) {
-      throw new IllegalStateException(
-          "the C library's openat/mkdirat/renameat/unlinkat calls are unavailable: "
-              + e.getMessage(),
-          e);
+    return AtCallsHolder.CALLS;
+  }
+
+  /** Bound once per process: jnr-ffi generates a class for each binding. */
+  private static final class AtCallsHolder {
+    static final AtCalls CALLS = bind();
+
+    private static AtCalls bind() {
+      try {
+        return LibraryLoader.create(AtCalls.class).load("c");
+      } catch (RuntimeException | LinkageError e) {
+        throw new IllegalStateException(
+            "the C library's openat/mkdirat/renameat/unlinkat calls are unavailable: "
+                + e.getMessage(),
+            e);
+      }
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -75,6 +76,43 @@ class JvmOptionsTest {
     assertThat(options).as("the agent container's JDK_JAVA_OPTIONS").hasSize(1);
     assertThat(JvmOptionsFile.parse(options.get(0).getValue())).containsExactlyElementsOf(flags());
     assertThat(agent.getCommand()).as("the image's java command, not another one").isNullOrEmpty();
+  }
+
+  /** Measured outside heap, metaspace and code cache: docs/performance.md, Memory. */
+  static final long MEASURED_REST_MIB = 57;
+
+  @Test
+  void theDaemonSetsMemoryLimitHoldsWhatTheFlagsAllow() throws IOException {
+    DaemonSet ds = (DaemonSet) ManifestsTest.objects("daemonset.yaml").get(0);
+    Container agent = ds.getSpec().getTemplate().getSpec().getContainers().get(0);
+    long bound =
+        mib(flag("-Xmx"))
+            + mib(flag("-XX:MaxMetaspaceSize="))
+            + mib(flag("-XX:ReservedCodeCacheSize="))
+            + MEASURED_REST_MIB;
+    long limit =
+        Quantity.getAmountInBytes(agent.getResources().getLimits().get("memory")).longValueExact()
+            >> 20;
+    assertThat(limit)
+        .as("memory limit (MiB) against the flags' bound")
+        .isGreaterThanOrEqualTo(bound);
+    long request =
+        Quantity.getAmountInBytes(agent.getResources().getRequests().get("memory")).longValueExact()
+            >> 20;
+    assertThat(request).as("memory request (MiB)").isLessThan(limit);
+  }
+
+  private static String flag(String prefix) throws IOException {
+    return flags().stream()
+        .filter(f -> f.startsWith(prefix))
+        .map(f -> f.substring(prefix.length()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + prefix + " in ccd.jvmopts"));
+  }
+
+  private static long mib(String size) {
+    assertThat(size).as("a size in m").endsWith("m");
+    return Long.parseLong(size.substring(0, size.length() - 1));
   }
 
   @Test

@@ -61,9 +61,10 @@ public final class HealthServer implements AutoCloseable {
             log.warn("health endpoint {} failed: {}", exchange.getRequestURI(), e.toString());
           }
         });
+    // One thread: probes and scrapes are rare and answered from memory in microseconds, and a
+    // fixed pool keeps every thread it ever started.
     ExecutorService executor =
-        Executors.newFixedThreadPool(
-            2,
+        Executors.newSingleThreadExecutor(
             r -> {
               Thread t = new Thread(r, "health-http");
               t.setDaemon(true);

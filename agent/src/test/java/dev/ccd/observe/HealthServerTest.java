@@ -14,6 +14,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -141,6 +143,25 @@ class HealthServerTest {
             Check::passing,
             Check::passing);
     assertThat(send(HttpRequest.newBuilder(healthz).GET().build()).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void answersEveryRequestOnOneThread() throws Exception {
+    Set<Thread> answering = ConcurrentHashMap.newKeySet();
+    server.stop();
+    server =
+        HealthServer.start(
+            new InetSocketAddress("127.0.0.1", 0),
+            () -> "",
+            () -> {
+              answering.add(Thread.currentThread());
+              return Check.passing();
+            },
+            Check::passing);
+    for (int i = 0; i < 4; i++) {
+      assertThat(get("/healthz").statusCode()).isEqualTo(200);
+    }
+    assertThat(answering).as("threads that answered 4 probes").hasSize(1);
   }
 
   @Test

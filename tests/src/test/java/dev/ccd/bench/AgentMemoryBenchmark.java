@@ -1,0 +1,313 @@
+package dev.ccd.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ccd.it.agent.AgentBed;
+import dev.ccd.it.support.SystemdSandbox;
+import dev.ccd.kube.ConfigState;
+import dev.ccd.packaging.JvmOptionsFile;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Not a timed test: the real agent as a process ({@code java FLAGS -jar agent/target/ccd.jar
+ * agent}) against the fabric8 mock API and the systemd sandbox, once per set of JVM flags. Measures
+ * where its memory goes after N updates and an idle period (RSS, threads, NMT, heap, classes), and
+ * the time from process start to its first read of its Node. Not run by default; see
+ * tests/README.md.
+ *
+ * <p>Flag sets: the JVM's defaults, {@code agent/src/main/jvm/ccd.jvmopts}, that file with the
+ * AppCDS archive {@code agent/target/ccd.jsa} when present, and more given as {@code
+ * -Dccd.bench.jvm.extra="label=flag flag;label2=@/other/java flag"} (a first word {@code @PATH}
+ * names another java binary). {@code -Dccd.bench.java=PATH} picks the java binary; {@code
+ * -Dccd.bench.jvm.only-extra=true} measures only those, {@code -Dccd.bench.nmt=false} skips the
+ * second run of each set with Native Memory Tracking.
+ */
+@Tag("benchmark")
+class AgentMemoryBenchmark {
+  private static final Path JAR = Path.of(System.getProperty("ccd.jar", "../agent/target/ccd.jar"));
+  private static final Path ARCHIVE = JAR.resolveSibling("ccd.jsa");
+  private static final String JAVA = System.getProperty("ccd.bench.java", "java");
+  private static final int UPDATES = Integer.getInteger("ccd.bench.updates", 20);
+  private static final int STARTS = Integer.getInteger("ccd.bench.starts", 10);
+  private static final boolean NMT =
+      Boolean.parseBoolean(System.getProperty("ccd.bench.nmt", "true"));
+  private static final boolean ONLY_EXTRA = Boolean.getBoolean("ccd.bench.jvm.only-extra");
+  private static final Duration IDLE =
+      Duration.ofSeconds(Integer.getInteger("ccd.bench.idle-seconds", 10));
+
+  @RegisterExtension static final SystemdSandbox SANDBOX = new SystemdSandbox();
+
+  @Test
+  void memoryAfterUpdates() throws Exception {
+    StringBuilder report = new StringBuilder();
+    report.append(
+        String.format(
+            "agent process memory after %d updates and %d s idle (java: %s)%n",
+            UPDATES, IDLE.toSeconds(), JAVA));
+    for (Map.Entry<String, List<String>> v : variants().entrySet()) {
+      report.append(measureMemory(v.getKey(), v.getValue(), false));
+      if (NMT) {
+        report.append(measureMemory(v.getKey(), v.getValue(), true));
+      }
+    }
+    write("bench-agent-memory.txt", report.toString());
+  }
+
+  @Test
+  void startToFirstNodeRead() throws Exception {
+    Map<String, List<String>> variants = variants();
+    Map<String, long[]> nanos = new LinkedHashMap<>();
+    variants.keySet().forEach(k -> nanos.put(k, new long[STARTS]));
+    try (AgentBed bed = new AgentBed(SANDBOX, "bench-start")) {
+      Path kubeconfig = kubeconfig(bed);
+      // Rounds, each variant once per round: they share the machine's load of the same minute.
+      for (int round = 0; round < STARTS; round++) {
+        for (Map.Entry<String, List<String>> v : variants.entrySet()) {
+          drainRequests(bed);
+          long start = System.nanoTime();
+          Process agent = startAgent(bed, kubeconfig, v.getValue(), "start");
+          try {
+            firstNodeRequest(bed, agent);
+            nanos.get(v.getKey())[round] = System.nanoTime() - start;
+          } finally {
+            agent.destroyForcibly();
+            assertThat(agent.waitFor(30, TimeUnit.SECONDS)).isTrue();
+          }
+        }
+      }
+    }
+    StringBuilder b = new StringBuilder();
+    b.append(
+        String.format(
+            "agent start -> first request for its Node, %d runs each, interleaved (java: %s)%n",
+            STARTS, JAVA));
+    nanos.forEach(
+        (label, ns) -> {
+          long[] sorted = ns.clone();
+          Arrays.sort(sorted);
+          b.append(
+              String.format(
+                  "  %-28s median %6.0f ms  min %6.0f ms  max %6.0f ms   flags: %s%n",
+                  label,
+                  sorted[sorted.length / 2] / 1e6,
+                  sorted[0] / 1e6,
+                  sorted[sorted.length - 1] / 1e6,
+                  String.join(" ", variants.get(label))));
+        });
+    write("bench-agent-start.txt", b.toString());
+  }
+
+  private static Map<String, List<String>> variants() throws IOException {
+    Map<String, List<String>> variants = new LinkedHashMap<>();
+    List<String> file = JvmOptionsFile.read(JvmOptionsFile.FROM_MODULE);
+    if (!ONLY_EXTRA) {
+      variants.put("JVM defaults", List.of());
+      variants.put("ccd.jvmopts", file);
+    }
+    if (!ONLY_EXTRA && Files.isRegularFile(ARCHIVE)) {
+      List<String> cds = new ArrayList<>(file);
+      cds.add("-XX:SharedArchiveFile=" + ARCHIVE.toAbsolutePath());
+      // -Xshare:on: an archive that does not match the jar fails instead of being ignored.
+      cds.add("-Xshare:on");
+      if (archiveMatchesJar(cds)) {
+        variants.put("ccd.jvmopts + ccd.jsa", cds);
+      } else {
+        System.out.println(
+            "skipped: " + ARCHIVE + " was built for another jar (./ccd --version rebuilds it)");
+      }
+    }
+    String extra = System.getProperty("ccd.bench.jvm.extra", "");
+    for (String item : extra.split(";")) {
+      int eq = item.indexOf('=');
+      if (eq > 0) {
+        variants.put(item.substring(0, eq), JvmOptionsFile.parse(item.substring(eq + 1)));
+      }
+    }
+    return variants;
+  }
+
+  private static boolean archiveMatchesJar(List<String> flags) throws IOException {
+    List<String> command = new ArrayList<>(List.of(JAVA));
+    command.addAll(flags);
+    command.addAll(List.of("-jar", JAR.toString(), "--version"));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    try {
+      return p.waitFor() == 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+
+  private static String measureMemory(String label, List<String> flags, boolean nmt)
+      throws Exception {
+    List<String> all = new ArrayList<>(flags);
+    if (nmt) {
+      all.add("-XX:NativeMemoryTracking=summary");
+    }
+    StringBuilder b = new StringBuilder();
+    b.append(String.format("%n=== %s%s: %s%n", label, nmt ? " (with NMT)" : "", all));
+    try (AgentBed bed = new AgentBed(SANDBOX, "bench-memory")) {
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < UPDATES; i++) {
+        names.add(bed.createConfig("rendered-worker-" + i, AgentBed.twoFiles(i)));
+      }
+      Path kubeconfig = kubeconfig(bed);
+      drainRequests(bed);
+      Process agent = startAgent(bed, kubeconfig, all, "memory");
+      try {
+        firstNodeRequest(bed, agent);
+        for (String name : names) {
+          bed.desire(name);
+          bed.awaitState(ConfigState.DONE, name);
+        }
+        // The idle period is what is measured here, not a wait for a condition.
+        LockSupport.parkNanos(IDLE.toNanos());
+        long pid = agent.pid();
+        // /proc first: jcmd's attach starts a thread in the agent.
+        Map<String, String> status = procStatus(pid);
+        b.append(
+            String.format(
+                "  VmRSS %s  VmHWM %s  RssAnon %s  RssFile %s  Threads %s%n",
+                status.get("VmRSS"),
+                status.get("VmHWM"),
+                status.get("RssAnon"),
+                status.get("RssFile"),
+                status.get("Threads")));
+        if (nmt) {
+          b.append(jcmd(pid, "VM.native_memory", "summary"));
+          b.append(jcmd(pid, "GC.heap_info"));
+          b.append(head(jcmd(pid, "GC.class_histogram"), 18));
+          b.append(threadNames(jcmd(pid, "Thread.print")));
+        }
+      } finally {
+        agent.destroy();
+        assertThat(agent.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      }
+    }
+    System.out.print(b);
+    return b.toString();
+  }
+
+  private static Process startAgent(
+      AgentBed bed, Path kubeconfig, List<String> flags, String logName) throws IOException {
+    List<String> command = new ArrayList<>();
+    // A variant may name its own java binary as its first word, "@/path/to/java".
+    boolean ownJava = !flags.isEmpty() && flags.get(0).startsWith("@");
+    command.add(ownJava ? flags.get(0).substring(1) : JAVA);
+    command.addAll(ownJava ? flags.subList(1, flags.size()) : flags);
+    command.addAll(
+        List.of(
+            "-jar",
+            JAR.toString(),
+            "agent",
+            "--node",
+            AgentBed.NODE,
+            "--root",
+            bed.root().toString(),
+            "--kubeconfig",
+            kubeconfig.toString(),
+            "--metrics-address",
+            "127.0.0.1:0",
+            "--shutdown-grace",
+            "PT10S"));
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(Path.of("target", "bench-agent-" + logName + ".log").toFile());
+    pb.environment().put("CCD_LOG_FORMAT", "text");
+    pb.environment().put("DBUS_SYSTEM_BUS_ADDRESS", SANDBOX.address());
+    return pb.start();
+  }
+
+  private static Path kubeconfig(AgentBed bed) throws IOException {
+    return Files.writeString(
+        bed.root().resolveSibling(bed.root().getFileName() + ".kubeconfig"),
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: mock\n  cluster: {server: '"
+            + bed.api().url()
+            + "'}\ncontexts:\n- name: mock\n  context: {cluster: mock, user: none}\n"
+            + "current-context: mock\nusers:\n- name: none\n  user: {}\n");
+  }
+
+  /** Takes requests until the first one about a Node (the agent's first read of its Node). */
+  private static void firstNodeRequest(AgentBed bed, Process agent) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      RecordedRequest r = bed.api().server().takeRequest(100, TimeUnit.MILLISECONDS);
+      if (r == null) {
+        assertThat(agent.isAlive()).as("the agent runs (see target/bench-agent-*.log)").isTrue();
+        assertThat(System.nanoTime())
+            .as("a request from the agent within 60 s")
+            .isLessThan(deadline);
+      } else if (r.getPath().startsWith("/api/v1/nodes")) {
+        return;
+      }
+    }
+  }
+
+  private static void drainRequests(AgentBed bed) throws InterruptedException {
+    while (bed.api().server().takeRequest(1, TimeUnit.MILLISECONDS) != null) {
+      // discard what the bed itself and earlier runs sent
+    }
+  }
+
+  private static Map<String, String> procStatus(long pid) throws IOException {
+    Map<String, String> fields = new TreeMap<>();
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+      int colon = line.indexOf(':');
+      if (colon > 0) {
+        fields.put(line.substring(0, colon), line.substring(colon + 1).trim());
+      }
+    }
+    return fields;
+  }
+
+  private static String jcmd(long pid, String... command) throws Exception {
+    List<String> argv = new ArrayList<>(List.of("jcmd", Long.toString(pid)));
+    argv.addAll(List.of(command));
+    Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return "--- jcmd " + String.join(" ", command) + "\n" + out;
+  }
+
+  private static String head(String text, int lines) {
+    return String.join("\n", Arrays.asList(text.split("\n")).subList(0, lines)) + "\n";
+  }
+
+  /** Thread names from a thread dump, one per line, grouped with counts. */
+  private static String threadNames(String dump) {
+    Map<String, Integer> names = new TreeMap<>();
+    for (String line : dump.split("\n")) {
+      if (line.startsWith("\"")) {
+        String name = line.substring(1, line.indexOf('"', 1)).replaceAll("\\d+", "N");
+        names.merge(name, 1, Integer::sum);
+      }
+    }
+    StringBuilder b = new StringBuilder("--- threads (jcmd Thread.print, digits folded to N)\n");
+    names.forEach((n, c) -> b.append(String.format("  %3d  %s%n", c, n)));
+    return b.toString();
+  }
+
+  private static void write(String name, String text) throws IOException {
+    System.out.print(text);
+    Files.writeString(Path.of("target", name), text);
+  }
+}

@@ -3,6 +3,7 @@ package dev.ccd.cli;
 import dev.ccd.agent.AppliedConfig;
 import dev.ccd.agent.ApplyOutcome;
 import dev.ccd.agent.UpdatePreparation.Prepared;
+import dev.ccd.machineconfig.GeneratedRegistries;
 import dev.ccd.registries.MirrorSetException;
 import dev.ccd.registries.MirrorSets;
 import dev.ccd.registries.MirrorSetsReader;
@@ -93,10 +94,10 @@ final class DemoCommand implements Callable<Integer> {
     sets.objects().forEach(o -> out.println("  " + MirrorSets.key(o)));
 
     heading(out, "2. Rendered into a MachineConfig (ccd render -o machineconfig)");
-    RenderCommand.Rendering rendering =
-        RenderCommand.render(sets, pool, RenderCommand.Layout.DROPIN);
+    GeneratedRegistries.Rendering rendering =
+        GeneratedRegistries.render(sets, pool, GeneratedRegistries.Layout.DROPIN, Optional.empty());
     String toml = RegistriesToml.write(rendering.registries(), rendering.headerComments());
-    String machineConfig = RenderCommand.machineConfigYaml(rendering, toml, pool);
+    String machineConfig = GeneratedRegistries.machineConfigYaml(rendering, toml, pool);
     out.println(
         "  MachineConfig 99-"
             + pool

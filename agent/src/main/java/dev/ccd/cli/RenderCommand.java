@@ -1,14 +1,11 @@
 package dev.ccd.cli;
 
-import dev.ccd.machineconfig.DesiredFile;
-import dev.ccd.machineconfig.IgnitionEncoder;
-import dev.ccd.machineconfig.Owner;
+import dev.ccd.machineconfig.GeneratedRegistries;
+import dev.ccd.machineconfig.GeneratedRegistries.Layout;
+import dev.ccd.machineconfig.GeneratedRegistries.Rendering;
 import dev.ccd.registries.MirrorSetException;
-import dev.ccd.registries.MirrorSetRenderer;
 import dev.ccd.registries.MirrorSets;
 import dev.ccd.registries.ParsedConf;
-import dev.ccd.registries.PayloadScopes;
-import dev.ccd.registries.PolicyJsonRenderer;
 import dev.ccd.registries.Problem;
 import dev.ccd.registries.RegistriesConf;
 import dev.ccd.registries.RegistriesToml;
@@ -16,7 +13,6 @@ import dev.ccd.registries.Validator;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -43,57 +39,14 @@ import picocli.CommandLine.Spec;
           + " writes /etc/containers/registries.conf from OpenShift's template, like the MCO."
     })
 public final class RenderCommand implements Callable<Integer> {
-  static final String WHOLE_FILE_PATH = "/etc/containers/registries.conf";
-  static final String POLICY_PATH = "/etc/containers/policy.json";
+  static final String WHOLE_FILE_PATH = GeneratedRegistries.WHOLE_FILE_PATH;
+  static final String POLICY_PATH = GeneratedRegistries.POLICY_PATH;
   private static final Pattern POOL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-
-  /** Where the rendered rules go. */
-  public enum Layout {
-    DROPIN("dropin"),
-    WHOLE_FILE("whole-file");
-
-    final String flag;
-
-    Layout(String flag) {
-      this.flag = flag;
-    }
-
-    @Override
-    public String toString() {
-      return flag;
-    }
-
-    static Layout of(String flag) {
-      for (Layout l : values()) {
-        if (l.flag.equals(flag)) {
-          return l;
-        }
-      }
-      throw new CommandLine.TypeConversionException(
-          "'" + flag + "' is not a layout (dropin, whole-file)");
-    }
-  }
 
   /** What to print. */
   public enum Format {
     toml,
     machineconfig
-  }
-
-  /**
-   * The rendered files before encoding: the registries rules, their header, maybe policy.json; and
-   * what was left out with a warning (a blocked scope that would block the release payload).
-   */
-  public record Rendering(
-      String registriesPath,
-      RegistriesConf registries,
-      List<String> headerComments,
-      Optional<String> policyJson,
-      List<Problem> warnings) {
-    public Rendering {
-      headerComments = List.copyOf(headerComments);
-      warnings = List.copyOf(warnings);
-    }
   }
 
   @Spec CommandSpec spec;
@@ -165,7 +118,11 @@ public final class RenderCommand implements Callable<Integer> {
   static final class LayoutConverter implements CommandLine.ITypeConverter<Layout> {
     @Override
     public Layout convert(String value) {
-      return Layout.of(value);
+      return Layout.of(value)
+          .orElseThrow(
+              () ->
+                  new CommandLine.TypeConversionException(
+                      "'" + value + "' is not a layout (dropin, whole-file)"));
     }
   }
 
@@ -190,7 +147,9 @@ public final class RenderCommand implements Callable<Integer> {
       rendering = upgraded.get();
     } else {
       try {
-        rendering = render(readInput(), pool, layout, Optional.ofNullable(releaseImage));
+        rendering =
+            GeneratedRegistries.render(
+                readInput(), pool, layout, Optional.ofNullable(releaseImage));
       } catch (MirrorSetException e) {
         e.problems().forEach(err::println);
         return 1;
@@ -216,7 +175,8 @@ public final class RenderCommand implements Callable<Integer> {
                             + POLICY_PATH
                             + "; -o machineconfig includes it"));
       }
-      case machineconfig -> out.print(machineConfigYaml(rendering, registriesText, pool));
+      case machineconfig ->
+          out.print(GeneratedRegistries.machineConfigYaml(rendering, registriesText, pool));
     }
     out.flush();
     return 0;
@@ -252,15 +212,6 @@ public final class RenderCommand implements Callable<Integer> {
             List.of()));
   }
 
-  /** The MachineConfig {@code 99-<pool>-generated-registries} carrying a rendering's files. */
-  static String machineConfigYaml(Rendering rendering, String registriesText, String pool) {
-    List<DesiredFile> files = new ArrayList<>();
-    files.add(file(rendering.registriesPath(), registriesText));
-    rendering.policyJson().ifPresent(p -> files.add(file(POLICY_PATH, p)));
-    return IgnitionEncoder.toYaml(
-        IgnitionEncoder.machineConfig(IgnitionEncoder.generatedName(pool), pool, files));
-  }
-
   private MirrorSets readInput() throws MirrorSetException {
     MirrorSets sets = MirrorSetFiles.read(mirrorSets);
     if (imageConfig == null) {
@@ -273,48 +224,5 @@ public final class RenderCommand implements Callable<Integer> {
               imageConfig.toString(), "", "--image-config must hold exactly one Image object"));
     }
     return MirrorSets.combine(List.of(sets, image));
-  }
-
-  /** The files for {@code input} in {@code layout}, with no release payload to protect; pure. */
-  public static Rendering render(MirrorSets input, String pool, Layout layout)
-      throws MirrorSetException {
-    return render(input, pool, layout, Optional.empty());
-  }
-
-  /** The files for {@code input} in {@code layout}, protecting {@code releaseImage}; pure. */
-  public static Rendering render(
-      MirrorSets input, String pool, Layout layout, Optional<String> releaseImage)
-      throws MirrorSetException {
-    RegistriesConf template =
-        layout == Layout.WHOLE_FILE ? MirrorSetRenderer.OPENSHIFT_TEMPLATE : RegistriesConf.EMPTY;
-    String path = layout == Layout.WHOLE_FILE ? WHOLE_FILE_PATH : dropInPath(pool);
-    PayloadScopes scopes = PayloadScopes.of(input, releaseImage);
-    RegistriesConf conf = MirrorSetRenderer.render(input, template, scopes);
-    Optional<String> policy = PolicyJsonRenderer.render(input, scopes);
-    return new Rendering(path, conf, header(input), policy, scopes.warnings());
-  }
-
-  /** {@code /etc/containers/registries.conf.d/99-<pool>-generated-registries.conf}. */
-  public static String dropInPath(String pool) {
-    return "/etc/containers/registries.conf.d/" + IgnitionEncoder.generatedName(pool) + ".conf";
-  }
-
-  static List<String> header(MirrorSets input) {
-    List<String> lines = new ArrayList<>();
-    if (input.objects().isEmpty()) {
-      lines.add("Generated by ccd render from no mirror sets.");
-      return lines;
-    }
-    lines.add("Generated by ccd render from:");
-    input.objects().forEach(o -> lines.add("  " + MirrorSets.key(o)));
-    return lines;
-  }
-
-  private static DesiredFile file(String path, String text) {
-    return new DesiredFile(
-        path,
-        text.getBytes(StandardCharsets.UTF_8),
-        DesiredFile.DEFAULT_MODE,
-        new Owner(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
   }
 }

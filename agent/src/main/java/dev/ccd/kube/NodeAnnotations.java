@@ -72,6 +72,23 @@ public final class NodeAnnotations {
     return prefix + "reason";
   }
 
+  /** {@code drain-<config>} or {@code uncordon-<config>}: what the agent asks the controller. */
+  public String desiredDrainKey() {
+    return prefix + "desiredDrain";
+  }
+
+  /** The {@code desiredDrain} value the controller last carried out. */
+  public String lastAppliedDrainKey() {
+    return prefix + "lastAppliedDrain";
+  }
+
+  /**
+   * {@code SingleReplica}, {@code HighlyAvailable}, …: a single-replica control plane never drains.
+   */
+  public String controlPlaneTopologyKey() {
+    return prefix + "controlPlaneTopology";
+  }
+
   public String forceReapplyKey() {
     return ccdPrefix + "force-reapply";
   }

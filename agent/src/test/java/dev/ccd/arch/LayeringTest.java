@@ -88,6 +88,31 @@ class LayeringTest {
   }
 
   @Test
+  void controllerUsesPortsNotAdaptersOrCommands() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.ccd.controller..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.ccd.cli..",
+            "dev.ccd.agent..",
+            "dev.ccd.host..",
+            "io.fabric8.kubernetes.client..",
+            "org.freedesktop..",
+            "jnr..",
+            "java.nio.channels..")
+        .orShould()
+        .callMethod(java.time.Instant.class, "now")
+        .orShould()
+        .callMethod(System.class, "currentTimeMillis")
+        .because(
+            "the controller decides over records and reaches the cluster only through kube's"
+                + " ports (design.md); time comes in as a value or an injected Clock")
+        .check(production);
+  }
+
+  @Test
   void noClassIsNamedLikeAGrabBag() {
     noClasses()
         .should()

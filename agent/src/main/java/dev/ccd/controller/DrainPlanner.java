@@ -1,0 +1,109 @@
+package dev.ccd.controller;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The controller's half of the drain protocol: from a node's drain annotations, whether it is
+ * cordoned, its pods and the attempt so far, the next step. Pure.
+ *
+ * <p>{@code drain-<config>}: cordon, evict every pod except DaemonSet, mirror and finished pods,
+ * wait for evicted pods to go, then {@code lastAppliedDrain}. Refused evictions are retried after
+ * the {@link DrainSettings} delays; after the timeout the controller gives up with a reason naming
+ * what blocked it and uncordons. {@code uncordon-<config>}: uncordon, then {@code
+ * lastAppliedDrain}.
+ */
+public final class DrainPlanner {
+  private DrainPlanner() {}
+
+  public static DrainAction decide(
+      String node,
+      DrainState state,
+      boolean cordoned,
+      List<NodePod> pods,
+      Optional<DrainAttempt> attempt,
+      Instant now,
+      DrainSettings settings) {
+    if (!state.pending()) {
+      return new DrainAction.Idle();
+    }
+    Optional<DrainRequest> parsed = DrainRequest.parse(state.desiredDrain());
+    if (parsed.isEmpty()) {
+      return new DrainAction.Invalid(
+          "desiredDrain \""
+              + state.desiredDrain()
+              + "\" on node "
+              + node
+              + " is neither drain-<config> nor uncordon-<config>; nothing was done");
+    }
+    DrainRequest request = parsed.get();
+    if (request.verb() == DrainRequest.Verb.UNCORDON) {
+      return cordoned ? new DrainAction.Uncordon(request) : new DrainAction.Complete(request);
+    }
+    Optional<DrainAttempt> current = attempt.filter(a -> a.request().equals(request));
+    if (current.isPresent() && current.get().gaveUp()) {
+      return cordoned ? new DrainAction.Uncordon(request) : new DrainAction.Idle();
+    }
+    if (current.isPresent() && !now.isBefore(current.get().started().plus(settings.timeout()))) {
+      return new DrainAction.GiveUp(request, giveUpReason(node, request, current.get(), settings));
+    }
+    if (!cordoned) {
+      return new DrainAction.Cordon(request);
+    }
+    List<NodePod> moving = pods.stream().filter(NodePod::evictable).toList();
+    if (moving.isEmpty()) {
+      return new DrainAction.Complete(request);
+    }
+    if (current.isPresent() && now.isBefore(current.get().nextTry())) {
+      DrainAttempt a = current.get();
+      return new DrainAction.RetryAt(request, a.nextTry(), blockedReason(node, request, a));
+    }
+    List<String> toEvict = moving.stream().filter(p -> !p.terminating()).map(NodePod::ref).toList();
+    if (toEvict.isEmpty()) {
+      return new DrainAction.AwaitTermination(request, moving.stream().map(NodePod::ref).toList());
+    }
+    return new DrainAction.Evict(request, toEvict);
+  }
+
+  /** The node's reason while evictions are refused: which pods, which budgets, when next. */
+  static String blockedReason(String node, DrainRequest request, DrainAttempt attempt) {
+    return "draining node "
+        + node
+        + " for "
+        + request.config()
+        + ": "
+        + describe(attempt.blocked())
+        + " (try "
+        + (attempt.failures() + 1)
+        + " at "
+        + attempt.nextTry()
+        + ")";
+  }
+
+  static String giveUpReason(
+      String node, DrainRequest request, DrainAttempt attempt, DrainSettings settings) {
+    String blocked =
+        attempt.blocked().isEmpty() ? "" : "; last refused: " + describe(attempt.blocked());
+    return "gave up draining node "
+        + node
+        + " for "
+        + request.config()
+        + " after "
+        + human(settings.timeout())
+        + blocked
+        + "; the node is uncordoned and its update waits until its desiredDrain changes or the"
+        + " controller restarts (let the pods be evicted first, for example by relaxing the"
+        + " PodDisruptionBudget)";
+  }
+
+  private static String describe(List<BlockedEviction> blocked) {
+    return blocked.stream().map(BlockedEviction::describe).collect(Collectors.joining("; "));
+  }
+
+  private static String human(Duration d) {
+    return d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+  }
+}

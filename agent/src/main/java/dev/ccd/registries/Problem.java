@@ -31,10 +31,14 @@ public record Problem(Severity severity, String file, String field, String messa
     return severity == Severity.ERROR;
   }
 
-  /** {@code FILE: field: message}, the form the CLI prints. */
+  /**
+   * {@code FILE: field: message}, the form the CLI prints and the agent stores in a reason; control
+   * characters that came from input are escaped ({@link SafeText}).
+   */
   @Override
   public String toString() {
     String where = field.isEmpty() ? file : file + ": " + field;
-    return (severity == Severity.WARNING ? "warning: " : "") + where + ": " + message;
+    return SafeText.escape(
+        (severity == Severity.WARNING ? "warning: " : "") + where + ": " + message);
   }
 }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,8 +34,21 @@ public final class RegistriesToml {
    * containers/image ignores, are warnings naming the key path.
    */
   public static ParsedConf parse(String text, String file) {
-    TomlParseResult result = Toml.parse(text);
     List<Problem> problems = new ArrayList<>();
+    OptionalInt deep = TomlNesting.tooDeep(text, TomlNesting.MAX_DEPTH);
+    if (deep.isPresent()) {
+      problems.add(
+          Problem.error(
+              file,
+              "",
+              "toml: line "
+                  + deep.getAsInt()
+                  + ": arrays or inline tables nested deeper than "
+                  + TomlNesting.MAX_DEPTH
+                  + " levels"));
+      return new ParsedConf(file, WrittenConf.EMPTY, RegistriesConf.EMPTY, false, problems);
+    }
+    TomlParseResult result = Toml.parse(text);
     if (result.hasErrors()) {
       for (TomlParseError e : result.errors()) {
         problems.add(Problem.error(file, "", syntaxMessage(e, text)));

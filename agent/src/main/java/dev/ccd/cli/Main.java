@@ -1,6 +1,8 @@
 package dev.ccd.cli;
 
+import dev.ccd.registries.SafeText;
 import java.io.PrintWriter;
+import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -63,8 +65,21 @@ public final class Main implements Runnable {
   /** The configured command line, for tests and for {@link #main}. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+    cl.registerConverter(Duration.class, Main::duration);
     cl.setExecutionExceptionHandler(Main::failed);
     return cl;
+  }
+
+  /** ISO-8601 ({@code PT90S}) or a plain number of seconds; an error says so in words. */
+  static Duration duration(String value) {
+    try {
+      return value.matches("\\d+")
+          ? Duration.ofSeconds(Long.parseLong(value))
+          : Duration.parse(value);
+    } catch (RuntimeException e) {
+      throw new CommandLine.TypeConversionException(
+          "'" + SafeText.escape(value) + "' is not a duration (ISO-8601 like PT90S, or seconds)");
+    }
   }
 
   /**

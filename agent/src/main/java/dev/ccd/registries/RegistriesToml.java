@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,17 +34,10 @@ public final class RegistriesToml {
    */
   public static ParsedConf parse(String text, String file) {
     List<Problem> problems = new ArrayList<>();
-    OptionalInt deep = TomlNesting.tooDeep(text, TomlNesting.MAX_DEPTH);
-    if (deep.isPresent()) {
-      problems.add(
-          Problem.error(
-              file,
-              "",
-              "toml: line "
-                  + deep.getAsInt()
-                  + ": arrays or inline tables nested deeper than "
-                  + TomlNesting.MAX_DEPTH
-                  + " levels"));
+    Optional<TomlPreScan.Refusal> refused = TomlPreScan.check(text);
+    if (refused.isPresent()) {
+      TomlPreScan.Refusal r = refused.get();
+      problems.add(Problem.error(file, "", "toml: line " + r.line() + ": " + r.message()));
       return new ParsedConf(file, WrittenConf.EMPTY, RegistriesConf.EMPTY, false, problems);
     }
     TomlParseResult result = Toml.parse(text);

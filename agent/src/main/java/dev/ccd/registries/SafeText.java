@@ -45,6 +45,19 @@ public final class SafeText {
     return b.toString();
   }
 
+  /**
+   * {@link #escape} and at most {@code max} characters: a 1 MB value quoted in a message must not
+   * become a 1 MB line on a terminal or in an annotation.
+   */
+  public static String line(String text, int max) {
+    String e = escape(text);
+    if (e.length() <= max) {
+      return e;
+    }
+    int keep = Math.max(0, max - 40);
+    return e.substring(0, keep) + "… (" + (e.length() - keep) + " more characters)";
+  }
+
   private static boolean unsafe(char c) {
     return c < 0x20
         || (c >= 0x7f && c <= 0x9f)

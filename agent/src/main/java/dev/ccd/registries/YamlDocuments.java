@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -88,9 +87,10 @@ public final class YamlDocuments {
   public static List<JsonNode> yaml(String text) throws Refusal {
     refuseAliases(text);
     List<JsonNode> documents = new ArrayList<>();
-    try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(text)) {
-      while (it.hasNextValue()) {
-        documents.add(it.nextValue());
+    // One tree per document; a MappingIterator would unwrap a root-level list into "documents".
+    try (YAMLParser p = YAML_FACTORY.createParser(text)) {
+      while (p.nextToken() != null) {
+        documents.add(YAML.readTree(p));
       }
     } catch (IOException | RuntimeException e) {
       throw new Refusal(documents.size() + 1, message(e));
@@ -107,8 +107,11 @@ public final class YamlDocuments {
     try {
       return JSON.readTree(text);
     } catch (IOException | RuntimeException e) {
-      String m = message(e);
-      throw new Refusal(m.startsWith("Trailing token") ? 2 : 1, m);
+      if (e instanceof JsonProcessingException jpe
+          && jpe.getOriginalMessage().startsWith("Trailing token")) {
+        throw new Refusal(2, "more than one JSON value; the second starts" + location(jpe));
+      }
+      throw new Refusal(1, message(e));
     }
   }
 
@@ -142,6 +145,13 @@ public final class YamlDocuments {
   private static String location(JsonParser p) {
     var l = p.currentLocation();
     return l == null || l.getLineNr() <= 0 ? "" : " (line " + l.getLineNr() + ")";
+  }
+
+  private static String location(JsonProcessingException e) {
+    var l = e.getLocation();
+    return l == null || l.getLineNr() <= 0
+        ? ""
+        : " at line " + l.getLineNr() + ", column " + l.getColumnNr();
   }
 
   /** The cause in words, with the line where the parser knows it; never a class name. */

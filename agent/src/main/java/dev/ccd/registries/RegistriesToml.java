@@ -40,7 +40,14 @@ public final class RegistriesToml {
       problems.add(Problem.error(file, "", "toml: line " + r.line() + ": " + r.message()));
       return new ParsedConf(file, WrittenConf.EMPTY, RegistriesConf.EMPTY, false, problems);
     }
-    TomlParseResult result = Toml.parse(text);
+    TomlParseResult result;
+    try {
+      result = Toml.parse(text);
+    } catch (RuntimeException | AssertionError e) {
+      // tomlj's own failures (asserts, index errors) must not escape as crashes: the text is bad.
+      problems.add(Problem.error(file, "", "toml: malformed text the TOML parser cannot read"));
+      return new ParsedConf(file, WrittenConf.EMPTY, RegistriesConf.EMPTY, false, problems);
+    }
     if (result.hasErrors()) {
       for (TomlParseError e : result.errors()) {
         problems.add(Problem.error(file, "", syntaxMessage(e, text)));

@@ -31,6 +31,12 @@ final class TomlPreScan {
               deep.getAsInt(),
               "arrays or inline tables nested deeper than " + MAX_DEPTH + " levels"));
     }
+    OptionalInt escape = badUnicodeEscape(text);
+    if (escape.isPresent()) {
+      return java.util.Optional.of(
+          new Refusal(
+              escape.getAsInt(), "invalid unicode escape (\\u needs 4 hex digits, \\U needs 8)"));
+    }
     return longString(text, MAX_STRING).stream()
         .mapToObj(line -> new Refusal(line, "a string longer than " + (MAX_STRING / 1024) + " KiB"))
         .findFirst();
@@ -63,6 +69,55 @@ final class TomlPreScan {
       }
     }
     return OptionalInt.empty();
+  }
+
+  /**
+   * The 1-based line of a {@code \\u} or {@code \\U} escape without its hex digits in a basic
+   * string: tomlj fails an assertion on it (found by fuzzing) instead of reporting an error.
+   */
+  static OptionalInt badUnicodeEscape(String text) {
+    int line = 1;
+    int n = text.length();
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      if (c == '\n') {
+        line++;
+      } else if (c == '#') {
+        while (i + 1 < n && text.charAt(i + 1) != '\n') {
+          i++;
+        }
+      } else if (c == '"' || c == '\'') {
+        boolean multi = text.startsWith(c == '"' ? "\"\"\"" : "\'\'\'", i);
+        int end = skipString(text, i, c, multi);
+        for (int j = i; j < end && j < n; j++) {
+          char d = text.charAt(j);
+          if (d == '\n') {
+            line++;
+          } else if (c == '"' && d == '\\' && j + 1 < end) {
+            char kind = text.charAt(j + 1);
+            int digits = kind == 'u' ? 4 : kind == 'U' ? 8 : 0;
+            if (digits > 0 && !hexDigits(text, j + 2, digits, end)) {
+              return OptionalInt.of(line);
+            }
+            j++; // the escaped character
+          }
+        }
+        i = end - 1;
+      }
+    }
+    return OptionalInt.empty();
+  }
+
+  private static boolean hexDigits(String text, int from, int count, int end) {
+    if (from + count > end) {
+      return false;
+    }
+    for (int k = from; k < from + count; k++) {
+      if (Character.digit(text.charAt(k), 16) < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The 1-based line where nesting first exceeds {@code maxDepth}, if it does. */

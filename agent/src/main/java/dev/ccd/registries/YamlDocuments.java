@@ -186,6 +186,8 @@ public final class YamlDocuments {
       }
     }
     return b.toString()
+        .replaceAll("<?\\b(?:[a-z]+\\.)+AliasEvent\\(anchor=([^)]*)\\)>?", "an alias *$1")
+        .replaceAll("<?\\b(?:[a-z]+\\.)+([A-Z][A-Za-z]*)Event\\b(?:\\([^)]*\\))?>?", "a YAML $1")
         .replaceAll("\\b(?:[a-z]+\\.)+[A-Z][A-Za-z]*(?:Exception|Error)\\b:? ?", "")
         .strip();
   }

@@ -64,7 +64,9 @@ class MainTest {
     cli.setErr(new PrintWriter(err, true));
 
     assertThat(cli.execute(flag, "boom")).isEqualTo(Main.INTERNAL_ERROR);
-    assertThat(err.toString()).contains("\tat dev.ccd.cli.MainTest$Boom.call");
+    assertThat(err.toString())
+        .startsWith("ccd boom: internal error: x (a bug in ccd; CCD_DEBUG=1 shows where)")
+        .contains("\tat dev.ccd.cli.MainTest.debugShowsTheTrace");
   }
 
   @ParameterizedTest

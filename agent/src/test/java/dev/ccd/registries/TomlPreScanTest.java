@@ -3,25 +3,28 @@ package dev.ccd.registries;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.OptionalInt;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class TomlPreScanTest {
+  static Stream<Arguments> shallow() {
+    return Stream.of(
+        Arguments.of("brackets in a basic string", "a = \"[[[[[[\""),
+        Arguments.of("brackets in a literal string", "a = '{{{{{{'"),
+        Arguments.of("brackets in a multi-line string", "a = \"\"\"\n[[[[[[\n\"\"\""),
+        Arguments.of("brackets in a multi-line literal", "a = '''\n[[[[[['''"),
+        Arguments.of("brackets in a comment", "# [[[[[[\na = 1"),
+        Arguments.of("escaped quote in a string", "a = \"\\\"[[[[[[\""),
+        Arguments.of("table headers", "[[registry]]\n[[registry.mirror]]\n[a.b]"));
+  }
+
   @ParameterizedTest(name = "{0}")
-  @CsvSource(
-      delimiter = '|',
-      textBlock =
-          """
-          brackets in a basic string      | a = "[[[[[["
-          brackets in a literal string    | a = '{{{{{{'
-          brackets in a multi-line string | a = \"\"\"\n[[[[[[\n\"\"\"
-          brackets in a comment           | # [[[[[[\na = 1
-          escaped quote in a string       | a = "\\"[[[[[["
-          table headers                   | [[registry]]\n[[registry.mirror]]\n[a.b]
-          """)
+  @MethodSource("shallow")
   void countsOnlyRealNesting(String name, String text) {
-    assertThat(TomlPreScan.tooDeep(text.replace("\\n", "\n"), 3)).as(name).isEmpty();
+    assertThat(TomlPreScan.tooDeep(text, 3)).as(name).isEmpty();
   }
 
   @Test
@@ -50,5 +53,18 @@ class TomlPreScanTest {
         .hasToString("long.conf: toml: line 2: a string longer than 64 KiB");
     String justFits = "b = \"" + "x".repeat(TomlPreScan.MAX_STRING - 2) + "\"\n";
     assertThat(TomlPreScan.longString(justFits, TomlPreScan.MAX_STRING)).isEmpty();
+  }
+
+  /** Found by ParsersFuzzTest: tomlj fails an assertion on a broken unicode escape. */
+  @Test
+  void aBrokenUnicodeEscapeIsAProblemNotAnAssertionError() {
+    String text = "[[registry]]\nprefix = \"qu\\uay.io/a\"\nlocation = \"m.example.com\"\n";
+    assertThat(RegistriesToml.parse(text, "esc.conf").problems())
+        .singleElement()
+        .hasToString(
+            "esc.conf: toml: line 2: invalid unicode escape (\\u needs 4 hex digits, \\U needs 8)");
+    assertThat(TomlPreScan.badUnicodeEscape("a = \"\\u00e9 \\U0001F600 \\\\u\"\nb = 'x\\uq'"))
+        .as("valid escapes, an escaped backslash, a literal string")
+        .isEmpty();
   }
 }

@@ -136,7 +136,7 @@ final class InputFile {
     }
     byte[] content;
     try (InputStream in = Files.newInputStream(path)) {
-      content = in.readNBytes((int) limit + 1);
+      content = atMost(in, limit);
     } catch (IOException e) {
       throw new Unreadable(path, cause(e));
     }
@@ -144,6 +144,14 @@ final class InputFile {
       throw new Unreadable(path, tooLarge(limit, -1)); // it grew while we read it
     }
     return content;
+  }
+
+  /**
+   * At most {@code limit + 1} bytes of {@code in}: one more than allowed tells "too large" without
+   * reading the rest, however much (or endless) it is.
+   */
+  static byte[] atMost(InputStream in, long limit) throws IOException {
+    return in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 16));
   }
 
   /** Strict UTF-8: the first malformed byte is named by its offset. */

@@ -73,6 +73,27 @@ class InputFileTest {
   }
 
   @Test
+  void readsOneByteMoreThanTheLimitFromAnEndlessStream() throws Exception {
+    java.io.InputStream endless =
+        new java.io.InputStream() {
+          @Override
+          public int read() {
+            return 0;
+          }
+
+          @Override
+          public int read(byte[] b, int off, int len) {
+            java.util.Arrays.fill(b, off, off + len, (byte) 0);
+            return len;
+          }
+        };
+    byte[] read =
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+            java.time.Duration.ofSeconds(10), () -> InputFile.atMost(endless, 1 << 20));
+    assertThat(read).hasSize((1 << 20) + 1);
+  }
+
+  @Test
   void limitsComeFromTheEnvironment() {
     assertThat(InputFile.Limits.from(Map.of())).isEqualTo(InputFile.Limits.DEFAULT);
     assertThat(InputFile.Limits.DEFAULT).isEqualTo(new InputFile.Limits(1 << 20, 8 << 20));

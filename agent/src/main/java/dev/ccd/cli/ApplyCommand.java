@@ -4,11 +4,10 @@ import dev.ccd.agent.AppliedConfig;
 import dev.ccd.agent.ApplyOutcome;
 import dev.ccd.agent.UpdatePreparation.Prepared;
 import dev.ccd.host.InstanceLock;
+import dev.ccd.registries.SafeText;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -78,16 +77,13 @@ final class ApplyCommand implements Callable<Integer> {
     String source = config.toString();
     String text;
     try {
-      text = Files.readString(config, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      err.println(source + ": no such file");
-      return 1;
-    } catch (IOException e) {
-      err.println(source + ": cannot read: " + e.getMessage());
+      text = InputFile.text(config, InputFile.Limits.current().config());
+    } catch (InputFile.Unreadable e) {
+      err.println(SafeText.escape(e.getMessage()) + "; nothing was written");
       return 1;
     }
     if (!Files.isDirectory(root)) {
-      err.println("--root " + root + ": not a directory");
+      err.println(SafeText.escape("--root " + root + ": not a directory"));
       return 1;
     }
     HostWiring host = HostWiring.forRoot(root, noReload || dryRun, crioUnit, jobTimeout);
@@ -112,7 +108,7 @@ final class ApplyCommand implements Callable<Integer> {
         return apply(host, text, source, out, err);
       }
     } catch (IOException e) {
-      err.println(source + ": " + e.getMessage() + "; nothing was written");
+      err.println(SafeText.escape(source) + ": " + FailureText.of(e) + "; nothing was written");
       return 1;
     }
   }
@@ -140,14 +136,14 @@ final class ApplyCommand implements Callable<Integer> {
     }
     if (outcome instanceof ApplyOutcome.Applied a) {
       for (String p : a.written()) {
-        out.println("changed: " + p);
+        out.println("changed: " + SafeText.escape(p));
       }
       out.println("crio: " + a.crio().describe());
       out.printf("applied %s to %s%n", ready.desired().configName(), host.root());
       return 0;
     }
     ApplyOutcome.Failed f = (ApplyOutcome.Failed) outcome;
-    err.println("update failed: " + f.reason());
+    err.println("update failed: " + SafeText.escape(f.reason()));
     return 3;
   }
 }

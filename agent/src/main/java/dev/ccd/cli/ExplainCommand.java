@@ -8,6 +8,7 @@ import dev.ccd.registries.EffectiveConfig;
 import dev.ccd.registries.Problem;
 import dev.ccd.registries.PullSources;
 import dev.ccd.registries.PullSources.Explanation;
+import dev.ccd.registries.SafeText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -63,7 +64,13 @@ public final class ExplainCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     boolean explicit = registriesConf != null;
     Path conf = explicit ? registriesConf : RegistriesConfFiles.DEFAULT_CONF;
-    EffectiveConfig config = RegistriesConfFiles.load(conf, dropInDir, explicit);
+    EffectiveConfig config;
+    try {
+      config = RegistriesConfFiles.load(conf, dropInDir, explicit);
+    } catch (InputFile.Unreadable e) {
+      err.println(SafeText.escape(e.getMessage()));
+      return 1;
+    }
     for (Problem p : config.problems()) {
       err.println(p);
     }
@@ -107,7 +114,17 @@ public final class ExplainCommand implements Callable<Integer> {
     return mapper.writeValueAsString(array);
   }
 
-  private static void text(PrintWriter out, Explanation e) {
+  /**
+   * Images, rules and errors come from input: every line is escaped before it reaches a terminal.
+   */
+  private static void text(PrintWriter terminal, Explanation e) {
+    PrintWriter out =
+        new PrintWriter(terminal) {
+          @Override
+          public void println(String line) {
+            super.println(SafeText.escape(line));
+          }
+        };
     out.println(
         e.image()
             + e.reference().filter(r -> !r.equals(e.image())).map(r -> " (" + r + ")").orElse(""));
@@ -136,5 +153,6 @@ public final class ExplainCommand implements Callable<Integer> {
       out.println("  skipped mirror " + s.location() + ": " + s.why());
     }
     e.error().ifPresent(err -> out.println("  error: " + err));
+    out.flush();
   }
 }

@@ -5,7 +5,6 @@ import dev.ccd.registries.MirrorSets;
 import dev.ccd.registries.MirrorSetsReader;
 import dev.ccd.registries.Problem;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +19,7 @@ final class MirrorSetFiles {
   private MirrorSetFiles() {}
 
   static MirrorSets read(List<Path> paths) throws MirrorSetException {
+    long limit = InputFile.Limits.current().file();
     List<MirrorSets> parts = new ArrayList<>();
     List<Problem> problems = new ArrayList<>();
     for (Path path : paths) {
@@ -27,15 +27,15 @@ final class MirrorSetFiles {
       try {
         files = expand(path);
       } catch (IOException e) {
-        problems.add(Problem.error(path.toString(), "", "cannot read: " + e));
+        problems.add(Problem.error(path.toString(), "", InputFile.cause(e)));
         continue;
       }
       for (Path file : files) {
         try {
-          String text = Files.readString(file, StandardCharsets.UTF_8);
+          String text = InputFile.text(file, limit);
           parts.add(MirrorSetsReader.parse(text, file.toString()));
-        } catch (IOException e) {
-          problems.add(Problem.error(file.toString(), "", "cannot read: " + e));
+        } catch (InputFile.Unreadable e) {
+          problems.add(Problem.error(e.file(), "", e.cause()));
         } catch (MirrorSetException e) {
           problems.addAll(e.problems());
         }
@@ -47,11 +47,9 @@ final class MirrorSetFiles {
     return MirrorSets.combine(parts);
   }
 
+  /** A file as itself (InputFile judges it); a directory as its mirror-set files. */
   private static List<Path> expand(Path path) throws IOException {
     if (!Files.isDirectory(path)) {
-      if (!Files.exists(path)) {
-        throw new IOException("no such file or directory");
-      }
       return List.of(path);
     }
     try (Stream<Path> walk = Files.walk(path)) {

@@ -8,6 +8,7 @@ import dev.ccd.plan.CurrentFiles;
 import dev.ccd.plan.Plan;
 import dev.ccd.plan.Step;
 import dev.ccd.registries.Problem;
+import dev.ccd.registries.SafeText;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -20,12 +21,12 @@ final class PlanPrinter {
 
   static void plan(PrintWriter out, Plan plan) {
     String from = plan.fromConfig().isEmpty() ? "(nothing applied)" : plan.fromConfig();
-    out.printf("plan: %s -> %s%n", from, plan.toConfig());
+    out.printf("plan: %s -> %s%n", SafeText.escape(from), SafeText.escape(plan.toConfig()));
     if (plan.steps().isEmpty()) {
       out.println("  no file changes");
     }
     for (Step step : plan.steps()) {
-      out.println("  " + describe(step));
+      out.println("  " + SafeText.escape(describe(step)));
     }
     out.println("crio action: " + plan.disruption().label());
     for (String reason : plan.disruption().reasons()) {
@@ -66,8 +67,9 @@ final class PlanPrinter {
       if (before.equals(after)) {
         continue; // mode/owner only: the plan line says so
       }
-      String a = now.isPresent() ? "a" + step.path() : "/dev/null";
-      String b = step instanceof Step.WriteFile ? "b" + step.path() : "/dev/null";
+      String path = SafeText.escape(step.path());
+      String a = now.isPresent() ? "a" + path : "/dev/null";
+      String b = step instanceof Step.WriteFile ? "b" + path : "/dev/null";
       List<String> unified =
           UnifiedDiffUtils.generateUnifiedDiff(a, b, before, DiffUtils.diff(before, after), 3);
       unified.forEach(out::println);
@@ -82,7 +84,7 @@ final class PlanPrinter {
   /** Problems as {@code SOURCE: FILE: field: message}, warnings marked. */
   static void problems(PrintWriter err, String source, List<Problem> problems) {
     for (Problem p : problems) {
-      String line = p.file().equals(source) ? p.toString() : source + ": " + p;
+      String line = p.file().equals(source) ? p.toString() : SafeText.escape(source) + ": " + p;
       err.println(line);
     }
   }

@@ -4,9 +4,8 @@ import dev.ccd.registries.ConfFile;
 import dev.ccd.registries.DropIns;
 import dev.ccd.registries.EffectiveConfig;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,33 +20,42 @@ public final class RegistriesConfFiles {
   public static final Path DEFAULT_DROP_IN_DIR = Path.of("/etc/containers/registries.conf.d");
 
   /**
-   * Loads {@code conf} and every regular {@code *.conf} file directly in {@code dropInDir}. A
-   * missing main file is an error only when it was named explicitly (as in containers/image); a
-   * missing drop-in directory is fine.
+   * Loads {@code conf} and every {@code *.conf} file directly in {@code dropInDir}, each through
+   * {@link InputFile} with the file limit. A missing main file is an error only when it was named
+   * explicitly (as in containers/image); a missing drop-in directory is fine. Entries that are not
+   * regular files (a directory named {@code x.conf}, a FIFO) are skipped, never opened.
    */
-  public static EffectiveConfig load(Path conf, Path dropInDir, boolean confExplicit)
-      throws IOException {
-    Optional<ConfFile> main;
-    try {
-      main =
-          Optional.of(
-              new ConfFile(conf.toString(), Files.readString(conf, StandardCharsets.UTF_8)));
-    } catch (NoSuchFileException e) {
-      if (confExplicit) {
+  static EffectiveConfig load(Path conf, Path dropInDir, boolean confExplicit, long limit)
+      throws InputFile.Unreadable {
+    Optional<ConfFile> main = Optional.empty();
+    if (confExplicit || Files.exists(conf, LinkOption.NOFOLLOW_LINKS)) {
+      if (confExplicit && !Files.exists(conf, LinkOption.NOFOLLOW_LINKS)) {
         return DropIns.missingMainFile(conf.toString());
       }
-      main = Optional.empty();
+      main = Optional.of(new ConfFile(conf.toString(), InputFile.text(conf, limit)));
     }
     List<ConfFile> dropIns = new ArrayList<>();
     if (dropInDir != null && Files.isDirectory(dropInDir)) {
+      List<Path> names;
       try (Stream<Path> files = Files.list(dropInDir)) {
-        for (Path f : files.toList()) {
-          if (Files.isRegularFile(f) && DropIns.isDropInName(f.getFileName().toString())) {
-            dropIns.add(new ConfFile(f.toString(), Files.readString(f, StandardCharsets.UTF_8)));
-          }
-        }
+        names =
+            files
+                .filter(f -> DropIns.isDropInName(f.getFileName().toString()))
+                .filter(Files::isRegularFile)
+                .toList();
+      } catch (IOException e) {
+        throw new InputFile.Unreadable(dropInDir, InputFile.cause(e));
+      }
+      for (Path f : names) {
+        dropIns.add(new ConfFile(f.toString(), InputFile.text(f, limit)));
       }
     }
     return DropIns.merge(main, dropIns);
+  }
+
+  /** {@link #load(Path, Path, boolean, long)} with the limit of this process's environment. */
+  public static EffectiveConfig load(Path conf, Path dropInDir, boolean confExplicit)
+      throws InputFile.Unreadable {
+    return load(conf, dropInDir, confExplicit, InputFile.Limits.current().file());
   }
 }

@@ -9,6 +9,7 @@ import dev.ccd.registries.ParsedConf;
 import dev.ccd.registries.Problem;
 import dev.ccd.registries.RegistriesConf;
 import dev.ccd.registries.RegistriesToml;
+import dev.ccd.registries.SafeText;
 import dev.ccd.registries.Validator;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -189,9 +190,9 @@ public final class RenderCommand implements Callable<Integer> {
   static Optional<Rendering> upgrade(Path file, PrintWriter err) {
     String text;
     try {
-      text = java.nio.file.Files.readString(file, StandardCharsets.UTF_8);
-    } catch (java.io.IOException e) {
-      err.println(file + ": cannot read: " + e.getMessage());
+      text = InputFile.text(file, InputFile.Limits.current().file());
+    } catch (InputFile.Unreadable e) {
+      err.println(SafeText.escape(e.getMessage()));
       return Optional.empty();
     }
     ParsedConf parsed = RegistriesToml.parse(text, file.toString());

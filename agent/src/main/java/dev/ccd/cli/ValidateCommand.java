@@ -1,8 +1,6 @@
 package dev.ccd.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.ccd.machineconfig.ContentValidator;
 import dev.ccd.machineconfig.IgnitionDecoder;
 import dev.ccd.machineconfig.InvalidConfigException;
@@ -16,10 +14,9 @@ import dev.ccd.registries.MirrorSets;
 import dev.ccd.registries.MirrorSetsReader;
 import dev.ccd.registries.PolicyJsonValidator;
 import dev.ccd.registries.Problem;
-import java.io.IOException;
+import dev.ccd.registries.SafeText;
+import dev.ccd.registries.YamlDocuments;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,8 +42,6 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {"0:all valid", "1:at least one error"})
 final class ValidateCommand implements Callable<Integer> {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-
   @Spec CommandSpec spec;
 
   @Option(
@@ -75,18 +70,25 @@ final class ValidateCommand implements Callable<Integer> {
       return 2;
     }
     boolean ok = true;
+    InputFile.Limits limits = InputFile.Limits.current();
     List<Path> registriesConfs = new ArrayList<>();
     for (Path file : files) {
       String text;
+      Kind kind;
       try {
-        text = Files.readString(file, StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        err.println(file + ": cannot read: " + e.getMessage());
+        // The larger limit first: only the content says whether a .json file is a MachineConfig.
+        text = InputFile.text(file, Math.max(limits.file(), limits.config()));
+        kind = kindOf(file, text);
+        if (kind != Kind.MACHINE_CONFIG && text.length() > limits.file()) {
+          text = InputFile.text(file, limits.file()); // refused with the file limit's message
+        }
+      } catch (InputFile.Unreadable e) {
+        err.println(SafeText.escape(e.getMessage()));
         ok = false;
         continue;
       }
       List<Problem> problems;
-      switch (kindOf(file, text)) {
+      switch (kind) {
         case POLICY_JSON -> problems = PolicyJsonValidator.validate(text, file.toString());
         case MACHINE_CONFIG -> problems = machineConfig(text, file.toString());
         case MIRROR_SETS -> problems = mirrorSets(text, file.toString());
@@ -107,9 +109,10 @@ final class ValidateCommand implements Callable<Integer> {
             RegistriesConfFiles.load(
                 conf == null ? dropInDir.get().resolveSibling("registries.conf") : conf,
                 dropInDir.orElse(null),
-                conf != null);
-      } catch (IOException e) {
-        err.println((conf == null ? dropInDir.get() : conf) + ": cannot read: " + e.getMessage());
+                conf != null,
+                limits.file());
+      } catch (InputFile.Unreadable e) {
+        err.println(SafeText.escape(e.getMessage()));
         ok = false;
         continue;
       }
@@ -122,11 +125,11 @@ final class ValidateCommand implements Callable<Integer> {
   private static boolean report(PrintWriter out, PrintWriter err, String name, List<Problem> ps) {
     boolean errors = ps.stream().anyMatch(Problem::isError);
     for (Problem p : ps) {
-      String line = p.file().equals(name) ? p.toString() : name + ": " + p;
+      String line = p.file().equals(name) ? p.toString() : SafeText.escape(name) + ": " + p;
       (p.isError() ? err : out).println(line);
     }
     if (!errors) {
-      out.println(name + ": valid");
+      out.println(SafeText.escape(name) + ": valid");
     }
     return !errors;
   }
@@ -138,13 +141,14 @@ final class ValidateCommand implements Callable<Integer> {
     }
     if (name.endsWith(".json") || name.endsWith(".yaml") || name.endsWith(".yml")) {
       try {
-        JsonNode first = YAML.readTree(text.split("(?m)^---\\s*$", 2)[0]);
+        List<JsonNode> documents = YamlDocuments.yaml(text);
+        JsonNode first = documents.stream().filter(d -> d != null).findFirst().orElse(null);
         if (first != null && first.has("kind")) {
           return "MachineConfig".equals(first.path("kind").asText())
               ? Kind.MACHINE_CONFIG
               : Kind.MIRROR_SETS;
         }
-      } catch (IOException e) {
+      } catch (YamlDocuments.Refusal e) {
         // not YAML: judged by name below, where the real parser reports the error
       }
       return name.endsWith(".json") ? Kind.POLICY_JSON : Kind.MACHINE_CONFIG;

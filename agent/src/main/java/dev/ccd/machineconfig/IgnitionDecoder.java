@@ -7,6 +7,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -30,9 +32,14 @@ import java.util.zip.ZipException;
  * file existed before.
  */
 public final class IgnitionDecoder {
-  /** Largest decoded (gunzipped) file we accept; a guard against gzip bombs. */
-  public static final int MAX_FILE_BYTES = 16 * 1024 * 1024;
+  /**
+   * Largest decoded (gunzipped) file we accept: 1 MiB, far above any real registries.conf or
+   * policy.json; a guard against gzip bombs and against files that would make validation slow.
+   */
+  public static final int MAX_FILE_BYTES = 1024 * 1024;
 
+  private static final String LIMIT = "1 MiB";
+  private static final Pattern HASH = Pattern.compile("(sha512|sha256)-([0-9a-fA-F]+)");
   private static final Pattern VERSION = Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+)(-.*)?");
   private static final int MAX_MINOR = 5;
   private static final Set<String> FILE_FIELDS =
@@ -312,19 +319,92 @@ public final class IgnitionDecoder {
       run.error(at + ".source", e.getMessage());
       return null;
     }
-    if (!gzip) {
-      return raw;
+    if (raw.length > MAX_FILE_BYTES) {
+      run.error(at + ".source", "content is larger than the " + LIMIT + " limit for one file");
+      return null;
     }
-    try {
-      return gunzip(raw);
-    } catch (IOException e) {
+    byte[] content = raw;
+    if (gzip) {
+      try {
+        content = gunzip(raw);
+      } catch (IOException e) {
+        run.error(
+            at + ".source",
+            "compression is gzip but the data is not valid gzip: " + e.getMessage());
+        return null;
+      } catch (TooLarge e) {
+        run.error(
+            at + ".source",
+            "decompressed content is larger than the " + LIMIT + " limit for one file");
+        return null;
+      }
+    }
+    return verified(contents.get("verification"), content, at + ".verification", run)
+        ? content
+        : null;
+  }
+
+  /**
+   * Checks {@code verification.hash} as Ignition does: {@code sha512-<hex>} or {@code sha256-<hex>}
+   * over the content after decompression (Ignition hashes the decompressed stream).
+   */
+  private static boolean verified(JsonNode verification, byte[] content, String at, Run run) {
+    if (verification == null || verification.isNull()) {
+      return true;
+    }
+    if (!verification.isObject()) {
+      run.error(at, "expected an object");
+      return false;
+    }
+    JsonNode hash = verification.get("hash");
+    if (hash == null || hash.isNull()) {
+      return true;
+    }
+    if (!hash.isTextual()) {
+      run.error(at + ".hash", "expected a string like sha512-<hex>");
+      return false;
+    }
+    Matcher m = HASH.matcher(hash.asText());
+    String algorithm = m.matches() ? m.group(1) : "";
+    int hexLength = algorithm.equals("sha512") ? 128 : 64;
+    if (!m.matches() || m.group(2).length() != hexLength) {
       run.error(
-          at + ".source", "compression is gzip but the data is not valid gzip: " + e.getMessage());
-      return null;
-    } catch (TooLarge e) {
-      run.error(at + ".source", "decompressed content exceeds " + MAX_FILE_BYTES + " bytes");
-      return null;
+          at + ".hash",
+          "invalid hash \""
+              + hash.asText()
+              + "\"; expected sha512-<128 hex digits> or sha256-<64 hex digits>");
+      return false;
     }
+    String actual = hex(digest(algorithm.equals("sha512") ? "SHA-512" : "SHA-256", content));
+    if (!actual.equalsIgnoreCase(m.group(2))) {
+      run.error(
+          at + ".hash",
+          "content does not match its "
+              + algorithm
+              + " hash (expected "
+              + m.group(2)
+              + ", the content has "
+              + actual
+              + ")");
+      return false;
+    }
+    return true;
+  }
+
+  private static byte[] digest(String algorithm, byte[] content) {
+    try {
+      return MessageDigest.getInstance(algorithm).digest(content);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has " + algorithm, e);
+    }
+  }
+
+  private static String hex(byte[] bytes) {
+    StringBuilder b = new StringBuilder(bytes.length * 2);
+    for (byte x : bytes) {
+      b.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
+    }
+    return b.toString();
   }
 
   /** Gunzips in memory, stopping at {@link #MAX_FILE_BYTES}. */
@@ -340,9 +420,11 @@ public final class IgnitionDecoder {
         }
       }
       return out.toByteArray();
-    } catch (ZipException | java.io.EOFException e) {
-      throw new IOException(
-          e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
+    } catch (java.io.EOFException e) {
+      throw new IOException("the data ends before the end of the gzip stream", e);
+    } catch (ZipException e) {
+      String why = e.getMessage() == null ? "corrupt data" : e.getMessage();
+      throw new IOException(why.toLowerCase(java.util.Locale.ROOT), e);
     }
   }
 

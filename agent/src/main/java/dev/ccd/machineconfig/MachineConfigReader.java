@@ -1,14 +1,10 @@
 package dev.ccd.machineconfig;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.ccd.registries.Problem;
+import dev.ccd.registries.YamlDocuments;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,11 +20,6 @@ import java.util.Map;
  * depend on the Kubernetes client, and a tree lets every problem name its field.
  */
 public final class MachineConfigReader {
-  private static final ObjectMapper JSON =
-      JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
-  private static final ObjectMapper YAML =
-      YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
-
   private MachineConfigReader() {}
 
   /**
@@ -38,24 +29,43 @@ public final class MachineConfigReader {
    * @throws InvalidConfigException naming every missing or wrong field
    */
   public static MachineConfigDocument parse(String text, String fileName) {
-    JsonNode tree;
+    return fromTree(onlyDocument(text, fileName), fileName);
+  }
+
+  /**
+   * The one document of {@code text}: a second one is refused, never ignored, because a reader that
+   * applies the first and drops the rest changes the host differently from what was asked.
+   */
+  private static JsonNode onlyDocument(String text, String fileName) {
+    List<JsonNode> documents;
     try {
-      String trimmed = text.stripLeading();
-      tree = trimmed.startsWith("{") ? JSON.readTree(text) : YAML.readTree(text);
-    } catch (JsonProcessingException e) {
-      String where =
-          e.getLocation() == null
-              ? ""
-              : " at line "
-                  + e.getLocation().getLineNr()
-                  + ", column "
-                  + e.getLocation().getColumnNr();
+      documents =
+          text.stripLeading().startsWith("{")
+              ? List.of(YamlDocuments.json(text))
+              : YamlDocuments.yaml(text);
+    } catch (YamlDocuments.Refusal e) {
+      String where = e.document() > 1 ? "document " + e.document() : "";
+      throw new InvalidConfigException(
+          List.of(Problem.error(fileName, where, "not valid YAML or JSON: " + e.getMessage())));
+    }
+    List<Integer> present = new ArrayList<>();
+    for (int i = 0; i < documents.size(); i++) {
+      JsonNode d = documents.get(i);
+      if (d != null && !d.isNull() && !d.isMissingNode()) {
+        present.add(i + 1);
+      }
+    }
+    if (present.size() > 1) {
       throw new InvalidConfigException(
           List.of(
               Problem.error(
-                  fileName, "", "not valid YAML or JSON" + where + ": " + e.getOriginalMessage())));
+                  fileName,
+                  "document " + present.get(1),
+                  "a MachineConfig file holds exactly one document, found "
+                      + present.size()
+                      + " (nothing is applied; give each MachineConfig its own file)")));
     }
-    return fromTree(tree, fileName);
+    return present.isEmpty() ? null : documents.get(present.get(0) - 1);
   }
 
   /** Reads a MachineConfig already parsed into a tree. */

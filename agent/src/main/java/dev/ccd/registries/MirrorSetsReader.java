@@ -2,16 +2,15 @@ package dev.ccd.registries;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.openshift.api.model.config.v1.Image;
 import io.fabric8.openshift.api.model.config.v1.ImageDigestMirrorSet;
 import io.fabric8.openshift.api.model.config.v1.ImageTagMirrorSet;
 import io.fabric8.openshift.api.model.operator.v1alpha1.ImageContentSourcePolicy;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +43,6 @@ public final class MirrorSetsReader {
           + CONFIG_V1
           + ")";
 
-  private static final YAMLMapper YAML = new YAMLMapper();
   private static final ObjectMapper OBJECTS =
       new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -57,14 +55,11 @@ public final class MirrorSetsReader {
    *     unknown kinds or apiVersions, objects without a name, or duplicates
    */
   public static MirrorSets parse(String text, String file) throws MirrorSetException {
-    List<JsonNode> documents = new ArrayList<>();
-    try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(text)) {
-      while (it.hasNextValue()) {
-        documents.add(it.nextValue());
-      }
-    } catch (IOException e) {
-      throw new MirrorSetException(
-          Problem.error(file, "document " + (documents.size() + 1), syntaxMessage(e)));
+    List<JsonNode> documents;
+    try {
+      documents = YamlDocuments.yaml(text);
+    } catch (YamlDocuments.Refusal e) {
+      throw new MirrorSetException(Problem.error(file, "document " + e.document(), e.getMessage()));
     }
     List<Problem> problems = new ArrayList<>();
     List<MirrorSets> parts = new ArrayList<>();
@@ -77,6 +72,10 @@ public final class MirrorSetsReader {
       String kind = doc.path("kind").asText("");
       if ((kind.equals("List") || kind.endsWith("List")) && doc.has("items")) {
         JsonNode items = doc.get("items");
+        if (!items.isArray()) {
+          problems.add(Problem.error(file, where + " items", "expected a list of objects"));
+          continue;
+        }
         for (int j = 0; j < items.size(); j++) {
           read(items.get(j), file, where + " items[" + j + "]", parts, problems);
         }
@@ -130,7 +129,7 @@ public final class MirrorSetsReader {
     try {
       object = OBJECTS.treeToValue(node, kind.type());
     } catch (JsonProcessingException | IllegalArgumentException e) {
-      problems.add(Problem.error(file, where, kindName + ": " + syntaxMessage(e)));
+      problems.add(mappingProblem(e, file, where, kindName));
       return;
     }
     if (object.getMetadata() == null
@@ -154,14 +153,46 @@ public final class MirrorSetsReader {
     return new MirrorSets(List.of(), List.of(), List.of(), Optional.of((Image) object), origin);
   }
 
-  private static String syntaxMessage(Exception e) {
-    String message = e.getMessage() == null ? e.toString() : e.getMessage();
-    if (e instanceof JsonProcessingException jpe) {
-      message = jpe.getOriginalMessage();
-      if (jpe.getLocation() != null && jpe.getLocation().getLineNr() > 0) {
-        message += " (line " + jpe.getLocation().getLineNr() + ")";
+  /**
+   * A value of the wrong type, said in words with its field ({@code spec.imageDigestMirrors[0]
+   * .mirrors: expected a list}); Jackson's own message names Java types.
+   */
+  private static Problem mappingProblem(Exception e, String file, String where, String kindName) {
+    Throwable t = e instanceof IllegalArgumentException && e.getCause() != null ? e.getCause() : e;
+    if (t instanceof JsonMappingException jme && !jme.getPath().isEmpty()) {
+      StringBuilder field = new StringBuilder();
+      for (JsonMappingException.Reference r : jme.getPath()) {
+        if (r.getFieldName() != null) {
+          field.append(field.length() == 0 ? "" : ".").append(r.getFieldName());
+        } else if (r.getIndex() >= 0) {
+          field.append('[').append(r.getIndex()).append(']');
+        }
       }
+      String expected = "a value of another type";
+      if (jme instanceof MismatchedInputException mie && mie.getTargetType() != null) {
+        expected = expected(mie.getTargetType());
+      }
+      return Problem.error(file, where + " " + field, kindName + ": expected " + expected);
     }
-    return message;
+    return Problem.error(file, where, kindName + ": " + YamlDocuments.message(t));
+  }
+
+  private static String expected(Class<?> type) {
+    if (type == String.class) {
+      return "a string";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+      return "a number";
+    }
+    if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+      return "a list";
+    }
+    if (type.isEnum()) {
+      return "one of " + java.util.Arrays.toString(type.getEnumConstants());
+    }
+    return "an object";
   }
 }

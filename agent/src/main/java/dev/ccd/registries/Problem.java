@@ -12,6 +12,9 @@ public record Problem(Severity severity, String file, String field, String messa
     WARNING
   }
 
+  /** Longest line a problem prints as; longer ones are cut, saying how much was left out. */
+  public static final int MAX_LINE = 2000;
+
   public Problem {
     Objects.requireNonNull(severity, "severity");
     Objects.requireNonNull(file, "file");
@@ -31,10 +34,15 @@ public record Problem(Severity severity, String file, String field, String messa
     return severity == Severity.ERROR;
   }
 
-  /** {@code FILE: field: message}, the form the CLI prints. */
+  /**
+   * {@code FILE: field: message}, the form the CLI prints and the agent stores in a reason; control
+   * characters that came from input are escaped and the line is cut at {@link #MAX_LINE} ({@link
+   * SafeText}).
+   */
   @Override
   public String toString() {
     String where = field.isEmpty() ? file : file + ": " + field;
-    return (severity == Severity.WARNING ? "warning: " : "") + where + ": " + message;
+    return SafeText.escape(
+        (severity == Severity.WARNING ? "warning: " : "") + where + ": " + message);
   }
 }

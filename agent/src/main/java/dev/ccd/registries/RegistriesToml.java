@@ -33,8 +33,21 @@ public final class RegistriesToml {
    * containers/image ignores, are warnings naming the key path.
    */
   public static ParsedConf parse(String text, String file) {
-    TomlParseResult result = Toml.parse(text);
     List<Problem> problems = new ArrayList<>();
+    Optional<TomlPreScan.Refusal> refused = TomlPreScan.check(text);
+    if (refused.isPresent()) {
+      TomlPreScan.Refusal r = refused.get();
+      problems.add(Problem.error(file, "", "toml: line " + r.line() + ": " + r.message()));
+      return new ParsedConf(file, WrittenConf.EMPTY, RegistriesConf.EMPTY, false, problems);
+    }
+    TomlParseResult result;
+    try {
+      result = Toml.parse(text);
+    } catch (RuntimeException | AssertionError e) {
+      // tomlj's own failures (asserts, index errors) must not escape as crashes: the text is bad.
+      problems.add(Problem.error(file, "", "toml: malformed text the TOML parser cannot read"));
+      return new ParsedConf(file, WrittenConf.EMPTY, RegistriesConf.EMPTY, false, problems);
+    }
     if (result.hasErrors()) {
       for (TomlParseError e : result.errors()) {
         problems.add(Problem.error(file, "", syntaxMessage(e, text)));

@@ -229,7 +229,7 @@ class RenderCommandTest {
   void missingFilesAndWrongImageConfigAreErrors() throws Exception {
     Run missing = run("--mirror-sets", dir.resolve("nope.yaml").toString());
     assertThat(missing.code()).isEqualTo(1);
-    assertThat(missing.err()).contains("nope.yaml", "cannot read");
+    assertThat(missing.err()).contains("nope.yaml: no such file");
 
     Path sets = write("a.yaml", IDMS);
     Run notImage = run("--mirror-sets", sets.toString(), "--image-config", sets.toString());

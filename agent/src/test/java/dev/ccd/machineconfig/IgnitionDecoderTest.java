@@ -438,7 +438,7 @@ class IgnitionDecoderTest {
             });
     assertThatThrownBy(() -> IgnitionDecoder.decode(Ign.doc(config), ManagedPaths.DEFAULT))
         .isInstanceOf(InvalidConfigException.class)
-        .hasMessageContaining("decompressed content exceeds");
+        .hasMessageContaining("decompressed content is larger than the 1 MiB limit for one file");
   }
 
   @Test

@@ -95,7 +95,9 @@ class MachineConfigReaderTest {
               assertThat(e.problems()).hasSize(1);
               assertThat(e.problems().get(0).file()).isEqualTo("broken.yaml");
               assertThat(e.problems().get(0).message())
-                  .startsWith("not valid YAML or JSON at line");
+                  .startsWith("not valid YAML or JSON: ")
+                  .contains("expected the node content")
+                  .contains("(line 1, column 8)");
             });
   }
 

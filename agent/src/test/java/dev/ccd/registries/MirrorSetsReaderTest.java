@@ -156,6 +156,7 @@ class MirrorSetsReaderTest {
                     """,
                     "t.yaml"))
         .isInstanceOf(MirrorSetException.class)
-        .hasMessageStartingWith("t.yaml: document 1: ImageDigestMirrorSet: ");
+        .hasMessage(
+            "t.yaml: document 1 spec.imageDigestMirrors: ImageDigestMirrorSet: expected a list");
   }
 }

@@ -55,7 +55,12 @@ final class ChildJava {
 
   /** {@code java [fast flags] -jar ccd.jar ARGS}, with the archive when {@code withArchive}. */
   List<String> command(boolean withArchive, List<String> args) {
+    return command(withArchive, List.of(), args);
+  }
+
+  private List<String> command(boolean withArchive, List<String> jvmFlags, List<String> args) {
     List<String> cmd = new ArrayList<>(fastFlags());
+    cmd.addAll(jvmFlags);
     if (withArchive) {
       cmd.add("-XX:SharedArchiveFile=" + archive);
       cmd.add("-Xshare:auto");
@@ -67,8 +72,14 @@ final class ChildJava {
 
   /** Starts {@code ccd ARGS} with its output in {@code log} and {@code env} added. */
   Process start(List<String> args, Path log, Map<String, String> env) throws IOException {
+    return start(List.of(), args, log, env);
+  }
+
+  /** As {@link #start(List, Path, Map)} with extra JVM flags (a heap limit, say). */
+  Process start(List<String> jvmFlags, List<String> args, Path log, Map<String, String> env)
+      throws IOException {
     ProcessBuilder pb =
-        new ProcessBuilder(command(true, args))
+        new ProcessBuilder(command(true, jvmFlags, args))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     pb.environment().put("CCD_LOG_FORMAT", "text");

@@ -72,6 +72,20 @@ public final class Applier {
    * {@code desired} must already be numeric.
    */
   public ApplyOutcome apply(Plan plan, AppliedConfig previous, DesiredFiles desired) {
+    if (plan.steps().isEmpty()) {
+      // An earlier record write failed after crio took these very files: only the record is left.
+      try {
+        Optional<Journal> left = state.journal();
+        if (left.isPresent()
+            && left.get().phase() == Phase.CRIO_DONE
+            && left.get().toConfig().equals(desired.configName())) {
+          finish(left.get(), desired);
+          return new Unchanged(desired.configName());
+        }
+      } catch (IOException e) {
+        return failedBeforeChange(plan, "record", state.paths().appliedConfig(), e);
+      }
+    }
     if (plan.steps().isEmpty() && plan.disruption().crioAction() == CrioAction.NONE) {
       try {
         if (!previous.name().equals(desired.configName()) || previous.isNone()) {
@@ -158,7 +172,8 @@ public final class Applier {
           state.paths().appliedConfig(),
           e.getMessage(),
           new Rollback(
-              false, List.of("journal kept; the next start completes the record"), outcome));
+              false, List.of("journal kept; the next pass or start completes the record"), outcome),
+          ApplyOutcome.Effect.APPLIED_UNRECORDED);
     }
     return new Applied(plan, List.copyOf(written), outcome);
   }
@@ -273,7 +288,8 @@ public final class Applier {
         step,
         path,
         String.valueOf(e.getMessage()),
-        new Rollback(true, List.of(), CrioOutcome.none()));
+        new Rollback(true, List.of(), CrioOutcome.none()),
+        ApplyOutcome.Effect.UNCHANGED);
   }
 
   private void execute(Step step) throws IOException {

@@ -8,8 +8,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Runs the crio action of a plan through systemd, or records it when there is no systemd to ask (a
- * local root without a system bus, or {@code --no-reload}).
+ * Runs the crio action of a plan through systemd, or records it where ccd is told not to act
+ * ({@code apply --no-reload}, the demo, {@code apply} on a root without a system bus). The agent is
+ * always wired with systemd: a recorded action there would be a Done without crio knowing.
  */
 public final class CrioControl {
   private final Optional<Systemd> systemd;
@@ -35,6 +36,11 @@ public final class CrioControl {
 
   public String unit() {
     return unit;
+  }
+
+  /** How long one systemd job may take (the agent's liveness allows for two in a pass). */
+  public Duration timeout() {
+    return timeout;
   }
 
   public CrioOutcome run(CrioAction action) {

@@ -22,13 +22,17 @@ import org.slf4j.LoggerFactory;
 public final class NodeAgent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
 
-  /** Tunables, read once. */
+  /**
+   * Tunables, read once. {@code jobTimeout} is how long one crio job may take: a failing pass runs
+   * two (the attempt and the rollback's), and liveness allows for both.
+   */
   public record Settings(
       String node,
       Backoff retry,
       Duration heartbeat,
       Duration driftPeriod,
       Duration shutdownGrace,
+      Duration jobTimeout,
       Optional<Path> driftRoot) {}
 
   private final Settings settings;
@@ -59,7 +63,12 @@ public final class NodeAgent implements AutoCloseable {
     this.reconciler = reconcilerFor.apply(kick);
     this.loop =
         new ReconcileLoop<>(
-            "ccd-reconcile", this::pass, settings.retry(), clock, settings.heartbeat());
+            "ccd-reconcile",
+            this::pass,
+            reconciler::intentOf,
+            settings.retry(),
+            Ticker.of(clock),
+            settings.heartbeat());
   }
 
   private ReconcileLoop.Next pass(NodeView view) {
@@ -121,11 +130,22 @@ public final class NodeAgent implements AutoCloseable {
   public Check liveness() {
     Instant last = loop.lastBeat();
     Duration silent = Duration.between(last, clock.instant());
-    // A pass that applies an update waits for crio's job, which may take minutes.
-    Duration limit = settings.heartbeat().multipliedBy(6).plus(Duration.ofMinutes(2));
+    Duration limit = livenessLimit(settings);
     return silent.compareTo(limit) <= 0
         ? Check.passing()
         : Check.failing("reconcile loop silent for " + silent.toSeconds() + " s");
+  }
+
+  /**
+   * How long the worker may be silent: six heartbeats while idle, and a pass that applies an update
+   * may wait for two crio jobs (the attempt and the rollback's) plus a minute of file and API work.
+   */
+  static Duration livenessLimit(Settings settings) {
+    return settings
+        .heartbeat()
+        .multipliedBy(6)
+        .plus(settings.jobTimeout().multipliedBy(2))
+        .plus(Duration.ofMinutes(1));
   }
 
   /** Stops watching, lets a pass in progress finish within the grace period, then returns. */

@@ -74,6 +74,11 @@ public final class NodeState {
     return known;
   }
 
+  /** What {@code view}'s annotations say, whatever the Node last known. */
+  public ConfigStatus statusOf(NodeView view) {
+    return keys.read(view.annotations());
+  }
+
   public ConfigStatus status() {
     return keys.read(known);
   }

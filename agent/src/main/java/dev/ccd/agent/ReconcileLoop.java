@@ -1,10 +1,12 @@
 package dev.ccd.agent;
 
+import dev.ccd.agent.RetryGate.Backlog;
+import dev.ccd.agent.RetryGate.Decision;
 import dev.ccd.kube.Backoff;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -14,8 +16,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One worker thread that reconciles the newest state it was offered. Offers made while a pass runs
- * coalesce into one more pass with the newest state; a pass that asks for a retry is run again
- * after an exponential backoff unless a newer offer comes first.
+ * coalesce into one more pass with the newest state. A pass that fails is retried after an
+ * exponential backoff; offers and kicks that do not change the {@link Intent} (the echo of the
+ * agent's own patch, drift it caused itself) wait for that retry, a changed intent runs at once.
+ * Every wait is on the injected {@link Ticker}'s time, so tests move time by hand.
  *
  * @param <S> what is offered (the Node as last seen)
  */
@@ -23,16 +27,25 @@ public final class ReconcileLoop<S> implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReconcileLoop.class);
 
   /** What a pass asks of the loop next. */
-  public enum Next {
+  public sealed interface Next {
     /** Done until something new is offered. */
-    IDLE,
-    /** Run again after the backoff (the failure count grows). */
-    RETRY
+    Next IDLE = new Idle();
+
+    /** Done until something new is offered. */
+    record Idle() implements Next {}
+
+    /** Run again after the backoff, unless what the agent must do changes from {@code actedOn}. */
+    record Retry(Intent actedOn) implements Next {
+      public Retry {
+        Objects.requireNonNull(actedOn, "actedOn");
+      }
+    }
   }
 
   private final Function<S, Next> pass;
+  private final Function<S, Intent> intentOf;
   private final Backoff backoff;
-  private final Clock clock;
+  private final Ticker ticker;
   private final Duration heartbeat;
   private final AtomicReference<S> latest = new AtomicReference<>();
   private final ReentrantLock lock = new ReentrantLock();
@@ -41,16 +54,27 @@ public final class ReconcileLoop<S> implements AutoCloseable {
   private volatile Instant lastBeat;
   private volatile boolean stopping;
   private boolean pending;
-  private int failures;
-  private Instant retryAt;
+  private Optional<Backlog> backlog = Optional.empty();
+  private long decisions;
+  private long passes;
 
+  /**
+   * @param pass one reconcile pass over the newest state
+   * @param intentOf what a state asks the agent to do; compared with what a failed pass acted on
+   */
   public ReconcileLoop(
-      String name, Function<S, Next> pass, Backoff backoff, Clock clock, Duration heartbeat) {
+      String name,
+      Function<S, Next> pass,
+      Function<S, Intent> intentOf,
+      Backoff backoff,
+      Ticker ticker,
+      Duration heartbeat) {
     this.pass = Objects.requireNonNull(pass);
+    this.intentOf = Objects.requireNonNull(intentOf);
     this.backoff = Objects.requireNonNull(backoff);
-    this.clock = Objects.requireNonNull(clock);
+    this.ticker = Objects.requireNonNull(ticker);
     this.heartbeat = Objects.requireNonNull(heartbeat);
-    this.lastBeat = clock.instant();
+    this.lastBeat = ticker.now();
     this.worker = new Thread(this::run, name);
     this.worker.setDaemon(false);
   }
@@ -63,13 +87,13 @@ public final class ReconcileLoop<S> implements AutoCloseable {
   /** Hands the newest state to the loop; returns at once. */
   public void offer(S state) {
     latest.set(Objects.requireNonNull(state));
-    signal(true);
+    signal();
   }
 
-  /** Runs another pass with the last state offered (drift seen, a missing config appeared, …). */
+  /** Asks for another pass with the last state offered (drift seen, a config appeared, …). */
   public void kick() {
     if (latest.get() != null) {
-      signal(false);
+      signal();
     }
   }
 
@@ -78,23 +102,53 @@ public final class ReconcileLoop<S> implements AutoCloseable {
     return lastBeat;
   }
 
-  /** Consecutive failed passes, 0 after a pass that did not ask for a retry. */
+  /** Consecutive failed passes on the same intent, 0 after a pass that succeeded. */
   public int failures() {
     lock.lock();
     try {
-      return failures;
+      return backlog.map(Backlog::failures).orElse(0);
     } finally {
       lock.unlock();
     }
   }
 
-  private void signal(boolean fresh) {
+  /** When a failed pass will be retried, if one failed. */
+  public Optional<Instant> retryAt() {
+    lock.lock();
+    try {
+      return backlog.map(Backlog::retryAt);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * How often the worker has decided to wait rather than run: a test that offers something sees
+   * this grow once the offer has been weighed and deferred.
+   */
+  public long deferrals() {
+    lock.lock();
+    try {
+      return decisions;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Passes run so far. */
+  public long passes() {
+    lock.lock();
+    try {
+      return passes;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void signal() {
     lock.lock();
     try {
       pending = true;
-      if (fresh) {
-        retryAt = null;
-      }
       wake.signalAll();
     } finally {
       lock.unlock();
@@ -106,21 +160,26 @@ public final class ReconcileLoop<S> implements AutoCloseable {
       S state;
       lock.lock();
       try {
-        while (!stopping && !due()) {
-          long waitNanos = heartbeat.toNanos();
-          if (retryAt != null) {
-            waitNanos = Math.min(waitNanos, Duration.between(clock.instant(), retryAt).toNanos());
+        while (true) {
+          if (stopping) {
+            return;
           }
-          if (waitNanos > 0) {
-            wake.awaitNanos(waitNanos);
+          Decision d = RetryGate.decide(pending, backlog, this::currentIntent, ticker.now());
+          if (d instanceof Decision.RunNow) {
+            break;
           }
-          lastBeat = clock.instant();
-        }
-        if (stopping) {
-          return;
+          if (pending) {
+            decisions++; // weighed and deferred
+          }
+          pending = false;
+          Instant deadline = ticker.now().plus(heartbeat);
+          if (d instanceof Decision.WaitUntil w && w.until().isBefore(deadline)) {
+            deadline = w.until();
+          }
+          ticker.awaitUntil(lock, wake, deadline);
+          lastBeat = ticker.now();
         }
         pending = false;
-        retryAt = null;
         state = latest.get();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -133,19 +192,22 @@ public final class ReconcileLoop<S> implements AutoCloseable {
         next = pass.apply(state);
       } catch (RuntimeException e) {
         LOG.error("reconcile pass failed unexpectedly; retrying", e);
-        next = Next.RETRY;
+        next = new Next.Retry(intentOf.apply(state));
       }
       lock.lock();
       try {
-        lastBeat = clock.instant();
-        if (next == Next.RETRY) {
-          Duration delay = backoff.delay(failures++);
-          if (!pending) {
-            retryAt = clock.instant().plus(delay);
-          }
-          LOG.info("retrying in {} (failure {})", delay, failures);
+        passes++;
+        Instant now = ticker.now();
+        lastBeat = now;
+        if (next instanceof Next.Retry retry) {
+          Backlog b = RetryGate.failed(backlog, retry.actedOn(), backoff, now);
+          backlog = Optional.of(b);
+          LOG.info(
+              "retrying in {} (failure {} in a row)",
+              Duration.between(now, b.retryAt()),
+              b.failures());
         } else {
-          failures = 0;
+          backlog = Optional.empty();
         }
       } finally {
         lock.unlock();
@@ -153,8 +215,9 @@ public final class ReconcileLoop<S> implements AutoCloseable {
     }
   }
 
-  private boolean due() {
-    return pending || (retryAt != null && !clock.instant().isBefore(retryAt));
+  private Intent currentIntent() {
+    S s = latest.get();
+    return s == null ? null : intentOf.apply(s);
   }
 
   /**

@@ -10,24 +10,18 @@ import dev.ccd.kube.ConfigState;
 import dev.ccd.kube.ConfigStatus;
 import dev.ccd.kube.MachineConfigText;
 import dev.ccd.kube.NodeView;
-import dev.ccd.kube.Watch;
 import dev.ccd.machineconfig.DesiredFile;
 import dev.ccd.machineconfig.DesiredFiles;
-import dev.ccd.machineconfig.FileState;
 import dev.ccd.observe.AgentMetrics;
 import dev.ccd.observe.UpdateResult;
 import dev.ccd.plan.CrioAction;
-import dev.ccd.plan.Step;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -53,17 +47,11 @@ public final class Reconciler {
   private final Applier applier;
   private final StateStore store;
   private final HostFiles files;
-  private final List<String> watchedDirectories;
+  private final DirectoryBaseline baseline;
+  private final DesiredConfigWatch desiredWatch;
   private final AgentMetrics metrics;
   private final Clock clock;
-  private final Runnable kick;
-  private Set<String> baseline;
   private Map<String, String> settled;
-  private Watch desiredWatch;
-  private String watchedName;
-  private volatile String checkedName;
-  private volatile String checkedVersion;
-  private volatile boolean configChanged;
 
   public Reconciler(
       ConfigSource configs,
@@ -82,10 +70,10 @@ public final class Reconciler {
     this.applier = applier;
     this.store = store;
     this.files = files;
-    this.watchedDirectories = List.copyOf(watchedDirectories);
+    this.baseline = new DirectoryBaseline(files, watchedDirectories);
+    this.desiredWatch = new DesiredConfigWatch(configs, kick);
     this.metrics = metrics;
     this.clock = clock;
-    this.kick = kick;
   }
 
   /** One full pass over the Node as last seen. Runs on the loop's single worker thread. */
@@ -103,8 +91,58 @@ public final class Reconciler {
       return Next.IDLE;
     }
     Next next = fullPass(view);
-    settled = next == Next.IDLE ? node.knownAnnotations() : null;
+    settled = next instanceof Next.Idle ? node.knownAnnotations() : null;
     return next;
+  }
+
+  /**
+   * What {@code view} asks the agent to do: its desired config, a pending force request, the newest
+   * version seen of the desired MachineConfig. Any thread; reads only the force file.
+   */
+  public Intent intentOf(NodeView view) {
+    ConfigStatus s = node.statusOf(view);
+    return new Intent(
+        s.desiredConfig(),
+        forceToken(s),
+        desiredWatch.knownVersion(s.desiredConfig()),
+        forceFilePresent());
+  }
+
+  private Intent actedOn(ConfigStatus s, boolean forceFile) {
+    return new Intent(
+        s.desiredConfig(), forceToken(s), desiredWatch.readVersion(s.desiredConfig()), forceFile);
+  }
+
+  private static String forceToken(ConfigStatus s) {
+    return s.forceReapplyPending() ? s.forceReapply() : "";
+  }
+
+  private boolean forceFilePresent() {
+    try {
+      return files.read(FORCE_FILE).isPresent();
+    } catch (IOException e) {
+      // The pass reads it too and reports the error; for the backoff it is simply not there.
+      LOG.debug("cannot read {}: {}", FORCE_FILE, e.getMessage());
+      return false;
+    }
+  }
+
+  /** The result of one update, counted once when the pass ends. */
+  private static final class Tally {
+    private final Instant start;
+    private UpdateResult result;
+    private Duration took = Duration.ZERO;
+
+    Tally(Instant start) {
+      this.start = start;
+    }
+
+    void set(UpdateResult r, Instant end) {
+      if (result == null) {
+        result = r;
+        took = Duration.between(start, end);
+      }
+    }
   }
 
   private Next fullPass(NodeView view) {
@@ -117,43 +155,52 @@ public final class Reconciler {
     String desired = wanted.get();
     MDC.put("node", view.name());
     MDC.put("toConfig", desired);
+    Tally tally = new Tally(clock.instant());
+    boolean forceFile = false;
     try {
-      return reconcile(status, desired);
+      forceFile = files.read(FORCE_FILE).isPresent();
+      return reconcile(status, desired, forceFile, tally);
     } catch (IOException | RuntimeException e) {
+      tally.set(UpdateResult.FAILURE, clock.instant());
       LOG.warn("reconcile of {} failed: {}", desired, e.toString());
       try {
         node.degraded("failed to reconcile MachineConfig " + desired + ": " + e.getMessage());
       } catch (IOException | RuntimeException again) {
         LOG.warn("could not report Degraded: {}", again.toString());
       }
-      return Next.RETRY;
+      return new Next.Retry(actedOn(status, forceFile));
     } finally {
+      if (tally.result != null) {
+        metrics.updateFinished(tally.result, tally.took);
+      }
       MDC.clear();
     }
   }
 
-  private Next reconcile(ConfigStatus status, String desired) throws IOException {
+  private Next reconcile(ConfigStatus status, String desired, boolean forceFile, Tally tally)
+      throws IOException {
     AppliedConfig applied = store.applied();
     MDC.put("fromConfig", applied.name());
-    boolean forceFile = files.read(FORCE_FILE).isPresent();
     boolean force = status.forceReapplyPending() || forceFile;
     boolean alreadyApplied = !applied.isNone() && applied.name().equals(desired);
-    if (alreadyApplied && !force && desired.equals(checkedName) && !configChanged) {
+    if (alreadyApplied && !force && desiredWatch.unchangedSinceRead(desired)) {
       return verify(status, applied); // nothing new: only the disk can differ
     }
 
     Optional<MachineConfigText> text = configs.machineConfig(desired);
-    checked(desired, text.map(MachineConfigText::resourceVersion).orElse(""));
-    watchDesired(desired);
+    desiredWatch.read(desired, text.map(MachineConfigText::resourceVersion).orElse(""));
     if (text.isEmpty()) {
-      node.unreconcilable("MachineConfig " + desired + " not found; waiting for it to be created");
+      if (node.unreconcilable(
+          "MachineConfig " + desired + " not found; waiting for it to be created")) {
+        tally.set(UpdateResult.UNRECONCILABLE, tally.start);
+      }
       return Next.IDLE;
     }
 
     Prepared prepared = preparation.prepare(text.get().json(), desired, applied);
     if (prepared instanceof Prepared.Invalid invalid) {
       if (node.unreconcilable("can't apply MachineConfig " + desired + ": " + invalid.reason())) {
-        metrics.updateFinished(UpdateResult.UNRECONCILABLE, Duration.ZERO);
+        tally.set(UpdateResult.UNRECONCILABLE, tally.start);
       }
       return Next.IDLE;
     }
@@ -162,16 +209,18 @@ public final class Reconciler {
       return verify(status, applied); // the config is what was applied: a difference is drift
     }
     if (ready.plan().isEmpty()) {
-      if (!alreadyApplied) {
-        applier.apply(ready.plan(), applied, ready.desired()); // only records the new name
+      // Nothing to write or tell crio: record the new name (and finish a record that failed).
+      ApplyOutcome outcome = applier.apply(ready.plan(), applied, ready.desired());
+      if (outcome instanceof Failed failed) {
+        return failed(status, desired, failed, tally, forceFile);
       }
+      tally.set(UpdateResult.SUCCESS, clock.instant());
       node.done(desired, status.forceReapply(), false);
       served(forceFile);
-      rebaseline(ready.desired());
+      baseline.rebase(ready.desired());
       return Next.IDLE;
     }
 
-    Instant start = clock.instant();
     node.working(applied.name(), desired);
     if (ready.plan().disruption().drain()) {
       // Draining belongs to the rollout controller; until one drives this node, say so plainly.
@@ -180,14 +229,8 @@ public final class Reconciler {
       node.drainNotPerformed(desired, why);
     }
     ApplyOutcome outcome = applier.apply(ready.plan(), applied, ready.desired());
-    Duration took = Duration.between(start, clock.instant());
     if (outcome instanceof Failed failed) {
-      crioMetric(
-          failed.plan().disruption().crioAction(), failed.step().equals("crio") ? false : null);
-      metrics.updateFinished(UpdateResult.ROLLED_BACK, took);
-      LOG.warn("update to {} failed: {}", desired, failed.reason());
-      node.degraded("failed to apply MachineConfig " + desired + ": " + failed.reason());
-      return Next.RETRY;
+      return failed(status, desired, failed, tally, forceFile);
     }
     if (outcome instanceof Applied done) {
       crioMetric(done.crio().action(), done.crio().performed() ? Boolean.TRUE : null);
@@ -197,11 +240,37 @@ public final class Reconciler {
           done.written().size(),
           done.crio().describe());
     }
-    metrics.updateFinished(UpdateResult.SUCCESS, took);
+    tally.set(UpdateResult.SUCCESS, clock.instant());
     node.done(desired, status.forceReapply(), true);
     served(forceFile);
-    rebaseline(ready.desired());
+    baseline.rebase(ready.desired());
     return Next.IDLE;
+  }
+
+  private Next failed(
+      ConfigStatus status, String desired, Failed failed, Tally tally, boolean forceFile)
+      throws IOException {
+    if (failed.step().equals("crio")) {
+      crioMetric(failed.plan().disruption().crioAction(), false);
+    }
+    CrioOutcome again = failed.rollback().crio();
+    if (again.performed()) {
+      crioMetric(again.action(), again.succeeded()); // the rollback's own reload or restart
+    }
+    tally.set(resultOf(failed.effect()), clock.instant());
+    LOG.warn("update to {} failed: {}", desired, failed.reason());
+    node.degraded("failed to apply MachineConfig " + desired + ": " + failed.reason());
+    return new Next.Retry(actedOn(status, forceFile));
+  }
+
+  /** The metric label of a failed attempt: what it left on the host. */
+  static UpdateResult resultOf(ApplyOutcome.Effect effect) {
+    return switch (effect) {
+      case UNCHANGED -> UpdateResult.FAILED_UNCHANGED;
+      case ROLLED_BACK -> UpdateResult.ROLLED_BACK;
+      case ROLLBACK_INCOMPLETE -> UpdateResult.ROLLBACK_INCOMPLETE;
+      case APPLIED_UNRECORDED -> UpdateResult.UNRECORDED;
+    };
   }
 
   /**
@@ -210,14 +279,14 @@ public final class Reconciler {
    */
   private Next verify(ConfigStatus status, AppliedConfig applied) throws IOException {
     Prepared.Ready ready = preparation.verify(applied);
-    List<String> appeared = appeared(applied.files());
+    List<String> appeared = baseline.appeared(applied.files());
     if (ready.plan().steps().isEmpty() && appeared.isEmpty()) {
       if (status.state() != ConfigState.DONE || !status.currentConfig().equals(applied.name())) {
         node.done(applied.name(), "", false);
       }
       return Next.IDLE;
     }
-    node.drift(driftReason(ready, appeared));
+    node.drift(DriftReasons.of(ready, appeared));
     return Next.IDLE;
   }
 
@@ -230,109 +299,6 @@ public final class Reconciler {
   private void served(boolean forceFile) throws IOException {
     if (forceFile) {
       files.delete(FORCE_FILE);
-    }
-  }
-
-  /** Drift reasons in machine-config-daemon's words, one per file. */
-  private static String driftReason(Prepared.Ready ready, List<String> appeared) {
-    List<String> parts = new ArrayList<>();
-    for (Step step : ready.plan().steps()) {
-      if (step instanceof Step.WriteFile w) {
-        Optional<FileState> now = ready.current().file(w.path());
-        switch (w.what()) {
-          case CREATE -> parts.add("could not stat file \"" + w.path() + "\": no such file");
-          case METADATA -> parts.add(metadataMismatch(w.file(), now.orElseThrow()));
-          default -> parts.add("content mismatch for file \"" + w.path() + "\"");
-        }
-      } else {
-        parts.add("unexpected file \"" + step.path() + "\"");
-      }
-    }
-    for (String p : appeared) {
-      parts.add("unexpected file \"" + p + "\" appeared in a managed directory");
-    }
-    return String.join("; ", parts);
-  }
-
-  private static String metadataMismatch(DesiredFile want, FileState got) {
-    if (want.mode() != got.mode()) {
-      return String.format(
-          "mode mismatch for file: \"%s\"; expected: 0%o; received: 0%o",
-          want.path(), want.mode(), got.mode());
-    }
-    return String.format(
-        "owner mismatch for file: \"%s\"; expected: %d:%d; received: %d:%d",
-        want.path(),
-        want.owner().uid().orElse(0),
-        want.owner().gid().orElse(0),
-        got.uid(),
-        got.gid());
-  }
-
-  /** Files in the watched directories that are neither ours nor there when we last finished. */
-  private List<String> appeared(DesiredFiles desired) throws IOException {
-    if (baseline == null) {
-      rebaseline(desired);
-      return List.of();
-    }
-    List<String> found = new ArrayList<>();
-    for (String p : listWatched()) {
-      if (!baseline.contains(p) && desired.file(p).isEmpty() && !p.contains("/.ccd-tmp-")) {
-        found.add(p);
-      }
-    }
-    return found;
-  }
-
-  private void rebaseline(DesiredFiles desired) throws IOException {
-    Set<String> now = new HashSet<>(listWatched());
-    desired.files().forEach(f -> now.remove(f.path()));
-    baseline = now;
-  }
-
-  private List<String> listWatched() throws IOException {
-    List<String> all = new ArrayList<>();
-    for (String dir : watchedDirectories) {
-      for (String name : files.list(dir)) {
-        all.add(dir.endsWith("/") ? dir + name : dir + "/" + name);
-      }
-    }
-    return all;
-  }
-
-  private void checked(String name, String resourceVersion) {
-    checkedName = name;
-    checkedVersion = resourceVersion;
-    configChanged = false;
-  }
-
-  /**
-   * Watches the desired MachineConfig by name: it appearing (after Unreconcilable "not found") or
-   * being edited in place makes the next pass read it again. The watch's first delivery carries the
-   * version just read and so asks for nothing.
-   */
-  private void watchDesired(String name) {
-    if (name.equals(watchedName)) {
-      return;
-    }
-    closeWatch();
-    watchedName = name;
-    desiredWatch =
-        configs.watch(
-            name,
-            mc -> {
-              if (!(mc.name().equals(checkedName) && mc.resourceVersion().equals(checkedVersion))) {
-                configChanged = true;
-                kick.run();
-              }
-            });
-  }
-
-  private void closeWatch() {
-    if (desiredWatch != null) {
-      desiredWatch.close();
-      desiredWatch = null;
-      watchedName = null;
     }
   }
 
@@ -356,6 +322,6 @@ public final class Reconciler {
 
   /** Closes the watch of the desired MachineConfig, if any. */
   public void close() {
-    closeWatch();
+    desiredWatch.close();
   }
 }

@@ -79,7 +79,13 @@ final class AgentCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("agent: --node or NODE_NAME is required");
       return 2;
     }
-    HostWiring host = HostWiring.forRoot(root, false, crioUnit, jobTimeout);
+    HostWiring host;
+    try {
+      host = HostWiring.forAgent(root, HostWiring.Settings.agent(crioUnit, jobTimeout));
+    } catch (IOException e) {
+      spec.commandLine().getErr().println("agent: " + e.getMessage());
+      return 1;
+    }
     try (InstanceLock lock = InstanceLock.acquire(host.root().resolve("run/ccd/agent.lock"))) {
       List<String> restored = host.mounts().restoreAfterCrash();
       restored.forEach(m -> LOG.warn("made {} read-only again after a crash", m));

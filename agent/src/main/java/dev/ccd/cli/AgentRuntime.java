@@ -46,49 +46,78 @@ public final class AgentRuntime implements AutoCloseable {
     this.events = events;
   }
 
-  /** Starts the agent (and the health server when an address is given); close stops both. */
+  /**
+   * Starts the agent (and the health server when an address is given); close stops both. When
+   * starting fails, whatever was started already (health server, event writer, metrics) is stopped
+   * before the error is thrown.
+   */
   public static AgentRuntime start(HostWiring host, KubernetesClient client, Options o)
       throws IOException {
     Clock clock = Clock.systemUTC();
     AgentMetrics metrics = new AgentMetrics();
-    Fabric8NodeApi nodes = new Fabric8NodeApi(client);
-    Fabric8ConfigSource configs = new Fabric8ConfigSource(client);
-    Fabric8EventSink events = new Fabric8EventSink(client);
-    NodeState state = new NodeState(o.node(), nodes, events, o.keys(), metrics, clock);
-    NodeAgent agent =
-        new NodeAgent(
-            new NodeAgent.Settings(
-                o.node(),
-                o.retry(),
-                o.heartbeat(),
-                o.driftPeriod(),
-                o.shutdownGrace(),
-                Optional.of(host.root())),
-            nodes,
-            kick ->
-                new Reconciler(
-                    configs,
-                    state,
-                    host.preparation(),
-                    host.applier(),
-                    host.store(),
-                    host.files(),
-                    List.of("/etc/containers/registries.conf.d"),
-                    metrics,
-                    clock,
-                    kick),
-            clock);
+    Fabric8EventSink events = null;
     HealthServer health = null;
-    if (o.metricsAddress().isPresent()) {
-      health =
-          HealthServer.start(
-              HealthServer.parseAddress(o.metricsAddress().get()),
-              metrics::scrape,
-              agent::liveness,
-              agent::readiness);
+    NodeAgent agent = null;
+    try {
+      Fabric8NodeApi nodes = new Fabric8NodeApi(client);
+      Fabric8ConfigSource configs = new Fabric8ConfigSource(client);
+      Fabric8EventSink sink = new Fabric8EventSink(client);
+      events = sink;
+      metrics.eventsDropped(sink::dropped);
+      NodeState state = new NodeState(o.node(), nodes, sink, o.keys(), metrics, clock);
+      agent =
+          new NodeAgent(
+              new NodeAgent.Settings(
+                  o.node(),
+                  o.retry(),
+                  o.heartbeat(),
+                  o.driftPeriod(),
+                  o.shutdownGrace(),
+                  host.crio().timeout(),
+                  Optional.of(host.root())),
+              nodes,
+              kick ->
+                  new Reconciler(
+                      configs,
+                      state,
+                      host.preparation(),
+                      host.applier(),
+                      host.store(),
+                      host.files(),
+                      List.of("/etc/containers/registries.conf.d"),
+                      metrics,
+                      clock,
+                      kick),
+              clock);
+      agent.start();
+      if (o.metricsAddress().isPresent()) {
+        NodeAgent probed = agent;
+        health =
+            HealthServer.start(
+                HealthServer.parseAddress(o.metricsAddress().get()),
+                metrics::scrape,
+                probed::liveness,
+                probed::readiness);
+      }
+      return new AgentRuntime(agent, metrics, health, sink);
+    } catch (IOException | RuntimeException e) {
+      stopQuietly(agent, health, events, metrics);
+      throw e;
     }
-    agent.start();
-    return new AgentRuntime(agent, metrics, health, events);
+  }
+
+  private static void stopQuietly(
+      NodeAgent agent, HealthServer health, Fabric8EventSink events, AgentMetrics metrics) {
+    if (agent != null) {
+      agent.close();
+    }
+    if (health != null) {
+      health.stop();
+    }
+    if (events != null) {
+      events.close(Duration.ZERO);
+    }
+    metrics.close();
   }
 
   public NodeAgent agent() {

@@ -66,9 +66,14 @@ final class DemoAgent {
       String good = rendered(generatedConfigYaml);
       String goodName = create(client, good);
       out.println("  API " + api.url() + ", Node " + NODE + ", MachineConfig " + goodName);
-      out.println("  agent root " + root + " (no system bus: crio actions are recorded)");
+      out.println(
+          "  agent root "
+              + root
+              + " (crio actions recorded, not performed: "
+              + DemoCommand.RECORDED.recordedBecause()
+              + ")");
 
-      HostWiring host = HostWiring.forRoot(root, true, "crio.service", Duration.ofSeconds(90));
+      HostWiring host = HostWiring.forRoot(root, DemoCommand.RECORDED);
       List<String> timeline = new CopyOnWriteArrayList<>();
       Instant start = Instant.now();
       Fabric8NodeApi nodes = new Fabric8NodeApi(client);

@@ -15,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -40,6 +39,11 @@ import picocli.CommandLine.Spec;
     })
 final class DemoCommand implements Callable<Integer> {
   static final String MIRROR_SETS = "examples/air-gapped-mirror-sets.yaml";
+
+  /** The demo has no systemd: every crio action is recorded and says so. */
+  static final HostWiring.Settings RECORDED =
+      HostWiring.Settings.recorded("no systemd in a demo", "crio.service");
+
   static final String OS_REGISTRIES_CONF =
       "# The operating system's registries.conf (containers-common)\n"
           + "unqualified-search-registries = [\"registry.access.redhat.com\", \"docker.io\"]\n"
@@ -100,7 +104,7 @@ final class DemoCommand implements Callable<Integer> {
             + rendering.registriesPath());
 
     heading(out, "3. Plan against a fresh root: " + dir);
-    HostWiring host = HostWiring.forRoot(dir, true, "crio.service", Duration.ofSeconds(90));
+    HostWiring host = HostWiring.forRoot(dir, DemoCommand.RECORDED);
     AppliedConfig previous = host.store().applied();
     Prepared prepared = host.preparation().prepare(machineConfig, "demo", previous);
     if (prepared instanceof Prepared.Invalid invalid) {

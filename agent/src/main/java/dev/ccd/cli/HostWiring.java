@@ -15,11 +15,13 @@ import dev.ccd.machineconfig.ManagedPaths;
 import dev.ccd.plan.DisruptionPolicy;
 import dev.ccd.plan.DisruptionRules;
 import dev.ccd.plan.Planner;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The host side of ccd for one root: real adapters (jnr-posix files, mount(2), systemd over D-Bus)
@@ -35,12 +37,27 @@ public record HostWiring(
     Applier applier,
     CrioControl crio) {
 
+  /** How crio is told about a change. */
+  public enum CrioMode {
+    /**
+     * The agent: systemd on the system bus, which must be there; without it the agent does not
+     * start, and a bus lost later fails the update (rollback, Degraded naming the bus).
+     */
+    REQUIRED,
+    /** {@code ccd apply}: systemd when the bus is there, else the action is recorded with why. */
+    IF_PRESENT,
+    /** Recorded, not performed ({@code apply --no-reload}, the demo); says why. */
+    RECORDED
+  }
+
   /**
-   * How the host side is wired. {@link #of} gives what the commands use: default disruption rules,
-   * no step hook, the process environment (for {@code DBUS_SYSTEM_BUS_ADDRESS}).
+   * How the host side is wired. {@link #of} gives what {@code apply} uses, {@link #agent} what the
+   * agent uses: default disruption rules, no step hook, the process environment (for {@code
+   * DBUS_SYSTEM_BUS_ADDRESS}).
    */
   public record Settings(
-      boolean noReload,
+      CrioMode crio,
+      String recordedBecause,
       String crioUnit,
       Duration jobTimeout,
       DisruptionRules rules,
@@ -50,9 +67,25 @@ public record HostWiring(
       environment = Map.copyOf(environment);
     }
 
+    /** {@code ccd apply}: systemd if there is a bus; {@code noReload} records the action. */
     public static Settings of(boolean noReload, String crioUnit, Duration jobTimeout) {
+      return noReload
+          ? recorded("--no-reload given", crioUnit)
+          : new Settings(
+              CrioMode.IF_PRESENT,
+              "",
+              crioUnit,
+              jobTimeout,
+              DisruptionRules.defaults(),
+              Applier.StepHook.NONE,
+              System.getenv());
+    }
+
+    /** The agent: systemd on the system bus, required. */
+    public static Settings agent(String crioUnit, Duration jobTimeout) {
       return new Settings(
-          noReload,
+          CrioMode.REQUIRED,
+          "",
           crioUnit,
           jobTimeout,
           DisruptionRules.defaults(),
@@ -60,23 +93,69 @@ public record HostWiring(
           System.getenv());
     }
 
+    /** crio actions recorded, not performed; {@code why} is said with every one. */
+    public static Settings recorded(String why, String crioUnit) {
+      return new Settings(
+          CrioMode.RECORDED,
+          why,
+          crioUnit,
+          Duration.ZERO,
+          DisruptionRules.defaults(),
+          Applier.StepHook.NONE,
+          System.getenv());
+    }
+
     public Settings withRules(DisruptionRules r) {
-      return new Settings(noReload, crioUnit, jobTimeout, r, hook, environment);
+      return new Settings(crio, recordedBecause, crioUnit, jobTimeout, r, hook, environment);
     }
 
     public Settings withHook(Applier.StepHook h) {
-      return new Settings(noReload, crioUnit, jobTimeout, rules, h, environment);
+      return new Settings(crio, recordedBecause, crioUnit, jobTimeout, rules, h, environment);
     }
 
     public Settings withEnvironment(Map<String, String> env) {
-      return new Settings(noReload, crioUnit, jobTimeout, rules, hook, env);
+      return new Settings(crio, recordedBecause, crioUnit, jobTimeout, rules, hook, env);
     }
   }
 
-  /** The wiring the commands use. */
+  /** The wiring {@code ccd apply} uses. */
   public static HostWiring forRoot(
       Path root, boolean noReload, String crioUnit, Duration jobTimeout) {
     return forRoot(root, Settings.of(noReload, crioUnit, jobTimeout));
+  }
+
+  /**
+   * The wiring of the agent: as {@link #forRoot(Path, Settings)} with {@link CrioMode#REQUIRED},
+   * after checking that systemd answers on the system bus. Throws, naming the bus address, when it
+   * does not: an agent that cannot tell crio must not report Done.
+   */
+  public static HostWiring forAgent(Path root, Settings settings) throws IOException {
+    if (settings.crio() != CrioMode.REQUIRED) {
+      throw new IllegalArgumentException("the agent needs CrioMode.REQUIRED");
+    }
+    String address = DbusSystemd.systemBusAddress(root, settings.environment());
+    Optional<Path> socket = socketOf(address);
+    if (socket.isPresent() && !Files.exists(socket.get())) {
+      throw new IOException(
+          "no system bus at "
+              + address
+              + " (no such socket): the agent reloads crio through systemd after every change"
+              + " and does not start without it; mount the host's /run/dbus under --root or set"
+              + " DBUS_SYSTEM_BUS_ADDRESS");
+    }
+    try {
+      new DbusSystemd(address).activeState(settings.crioUnit());
+    } catch (IOException e) {
+      throw new IOException(
+          "cannot reach systemd on the system bus at "
+              + address
+              + ": "
+              + e.getMessage()
+              + "; the agent reloads crio through systemd after every change and does not start"
+              + " without it",
+          e);
+    }
+    return forRoot(root, settings);
   }
 
   /** The wiring for {@code root} as {@code settings} say. */
@@ -85,13 +164,7 @@ public record HostWiring(
     HostFiles files = new PosixHostFiles(absolute);
     Mounts mounts = new LinuxMounts(absolute, absolute.resolve("run/ccd/writable-mounts"));
     StateStore store = new StateStore(files, StatePaths.DEFAULT);
-    CrioControl crio =
-        crioControl(
-            absolute,
-            settings.noReload(),
-            settings.crioUnit(),
-            settings.jobTimeout(),
-            settings.environment());
+    CrioControl crio = crioControl(absolute, settings);
     UpdatePreparation preparation =
         new UpdatePreparation(
             files,
@@ -104,21 +177,29 @@ public record HostWiring(
   }
 
   /**
-   * systemd on the system bus when there is one ({@code DBUS_SYSTEM_BUS_ADDRESS}, else the socket
-   * under the root); otherwise crio actions are recorded, not performed, and say why.
+   * The crio control {@code settings} ask for. Only {@link CrioMode#IF_PRESENT} looks for the bus
+   * here; a missing one is said in every outcome ("recorded, not performed: no system bus at ...").
    */
-  static CrioControl crioControl(
-      Path root, boolean noReload, String unit, Duration timeout, Map<String, String> env) {
-    if (noReload) {
-      return CrioControl.recordingOnly("--no-reload given");
-    }
-    String address = DbusSystemd.systemBusAddress(root, env);
-    if (address.startsWith("unix:path=")) {
-      Path socket = Path.of(address.substring("unix:path=".length()).split(",")[0]);
-      if (!Files.exists(socket)) {
-        return CrioControl.recordingOnly("no system bus at " + socket);
+  static CrioControl crioControl(Path root, Settings settings) {
+    String unit = settings.crioUnit();
+    String address = DbusSystemd.systemBusAddress(root, settings.environment());
+    return switch (settings.crio()) {
+      case RECORDED -> CrioControl.recordingOnly(settings.recordedBecause());
+      case REQUIRED -> CrioControl.using(new DbusSystemd(address), unit, settings.jobTimeout());
+      case IF_PRESENT -> {
+        Optional<Path> socket = socketOf(address);
+        if (socket.isPresent() && !Files.exists(socket.get())) {
+          yield CrioControl.recordingOnly("no system bus at " + socket.get());
+        }
+        yield CrioControl.using(new DbusSystemd(address), unit, settings.jobTimeout());
       }
+    };
+  }
+
+  private static Optional<Path> socketOf(String address) {
+    if (!address.startsWith("unix:path=")) {
+      return Optional.empty();
     }
-    return CrioControl.using(new DbusSystemd(address), unit, timeout);
+    return Optional.of(Path.of(address.substring("unix:path=".length()).split(",")[0]));
   }
 }

@@ -53,6 +53,7 @@ public final class Fabric8EventSink implements EventSink, AutoCloseable {
   private final Clock clock;
   private final Map<String, String> nodeUids = new ConcurrentHashMap<>();
   private final AtomicLong sequence = new AtomicLong();
+  private final AtomicLong dropped = new AtomicLong();
   private final ThreadPoolExecutor writer;
   private final Map<Key, Series> recent =
       new LinkedHashMap<>(16, 0.75f, true) {
@@ -87,7 +88,10 @@ public final class Fabric8EventSink implements EventSink, AutoCloseable {
               t.setDaemon(true);
               return t;
             },
-            (task, executor) -> log.warn("event dropped: the event writer is full or closed"));
+            (task, executor) -> {
+              dropped.incrementAndGet();
+              log.warn("event dropped: the event writer is full or closed");
+            });
   }
 
   @Override
@@ -107,6 +111,11 @@ public final class Fabric8EventSink implements EventSink, AutoCloseable {
                 FailureMessage.of(e));
           }
         });
+  }
+
+  /** Events dropped so far because the queue was full (or the writer closed). */
+  public long dropped() {
+    return dropped.get();
   }
 
   /** Writes what is queued (waiting up to {@code timeout}), then stops the writer. */

@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@code ccd_crio_actions_total{action,result}}: crio reloads/restarts, success or failure
  *   <li>{@code ccd_config_drift}: unix time of the last drift seen, 0 when none
  *   <li>{@code ccd_last_applied_timestamp_seconds}: unix time of the last completed update
+ *   <li>{@code ccd_events_dropped_total}: Events not written because the writer's queue was full
  * </ul>
  *
  * plus the JVM and process metrics of micrometer's standard binders.
@@ -157,6 +158,14 @@ public final class AgentMetrics implements AutoCloseable {
   /** An update completed at {@code when}. */
   public void lastApplied(Instant when) {
     lastAppliedEpochSeconds.set(when.getEpochSecond());
+  }
+
+  /** Counts Events dropped by a full event writer, as {@code source} tells. */
+  public void eventsDropped(java.util.function.LongSupplier source) {
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "ccd.events.dropped", source, s -> s.getAsLong())
+        .description("Events not written because the event writer's queue was full")
+        .register(registry);
   }
 
   /** The Prometheus text exposition (format 0.0.4) of every meter. */

@@ -3,7 +3,12 @@ package dev.ccd.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ccd.agent.ReconcileLoop.Next;
+import dev.ccd.kube.ConfigListener;
+import dev.ccd.kube.ConfigSource;
+import dev.ccd.kube.KubeApiException;
+import dev.ccd.kube.MachineConfigText;
 import dev.ccd.kube.NodeAnnotations;
+import dev.ccd.kube.Watch;
 import dev.ccd.machineconfig.DesiredFile;
 import dev.ccd.machineconfig.IgnitionEncoder;
 import dev.ccd.machineconfig.ManagedPaths;
@@ -26,6 +31,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -57,9 +65,40 @@ class ReconcilerTest {
           CrioControl.using(systemd, "crio.service", Duration.ofSeconds(5)),
           store,
           clock);
+
+  /** Runs once right after the next read of a MachineConfig, as a watch event would land. */
+  Runnable afterNextGet;
+
+  /** Thrown by the next read of a MachineConfig. */
+  RuntimeException nextGetFails;
+
+  final ConfigSource configsSeen =
+      new ConfigSource() {
+        @Override
+        public Optional<MachineConfigText> machineConfig(String name) throws KubeApiException {
+          if (nextGetFails != null) {
+            RuntimeException e = nextGetFails;
+            nextGetFails = null;
+            throw e;
+          }
+          Optional<MachineConfigText> text = configs.machineConfig(name);
+          Runnable r = afterNextGet;
+          afterNextGet = null;
+          if (r != null) {
+            r.run();
+          }
+          return text;
+        }
+
+        @Override
+        public Watch watch(String name, ConfigListener listener) {
+          return configs.watch(name, listener);
+        }
+      };
+
   final Reconciler reconciler =
       new Reconciler(
-          configs,
+          configsSeen,
           new NodeState(NODE, nodes, events, KEYS, metrics, clock),
           new UpdatePreparation(
               files,
@@ -139,7 +178,7 @@ class ReconcilerTest {
     configs.put("b", config("b", "new"));
     systemd.answer("failed");
 
-    assertThat(desire("b")).isEqualTo(Next.RETRY);
+    assertThat(desire("b")).isInstanceOf(Next.Retry.class);
 
     assertThat(state()).isEqualTo("Degraded");
     assertThat(nodes.annotation(KEYS.reasonKey()))
@@ -340,5 +379,161 @@ class ReconcilerTest {
 
     assertThat(state()).isEqualTo("Done");
     assertThat(nodes.annotation(KEYS.currentConfigKey())).isEqualTo("b");
+  }
+
+  double updates(String result) {
+    Matcher m =
+        Pattern.compile("(?m)^ccd_updates_total\\{result=\"" + result + "\"\\} ([0-9.]+)$")
+            .matcher(metrics.scrape());
+    assertThat(m.find()).as("series ccd_updates_total{result=%s}", result).isTrue();
+    return Double.parseDouble(m.group(1));
+  }
+
+  /** Every result label with its count; the ones not named must be 0. */
+  void assertUpdates(Map<String, Double> want) {
+    for (String label :
+        List.of(
+            "success",
+            "failed_unchanged",
+            "rolled_back",
+            "rollback_incomplete",
+            "unrecorded",
+            "unreconcilable",
+            "failure")) {
+      assertThat(updates(label))
+          .as("ccd_updates_total{result=%s}", label)
+          .isEqualTo(want.getOrDefault(label, 0.0));
+    }
+  }
+
+  @Test
+  void anEditLandingRightAfterTheReadIsNotLost() {
+    configs.put("a", config("a", "one"));
+    desire("a");
+    configs.put("a", config("a", "two"));
+    assertThat(kicks).hasSize(1);
+    // While the pass reads "two", the config is edited again: the watch delivers "three".
+    afterNextGet = () -> configs.put("a", config("a", "three"));
+    reconciler.pass(nodes.view());
+    assertThat(files.text(DROPIN)).contains("two");
+    assertThat(kicks).as("the watch asked for another pass").hasSize(2);
+
+    reconciler.pass(nodes.view());
+
+    assertThat(files.text(DROPIN)).contains("three");
+    assertThat(state()).isEqualTo("Done");
+  }
+
+  @Test
+  void aFailedRecordOfANewNameIsDegradedNotDone() throws Exception {
+    configs.put("a", config("a", "same"));
+    configs.put("a-again", config("a-again", "same"));
+    desire("a");
+    files.failWritesTo(p -> p.equals(StatePaths.DEFAULT.appliedConfig()));
+
+    assertThat(desire("a-again")).isInstanceOf(Next.Retry.class);
+
+    assertThat(state()).isEqualTo("Degraded");
+    assertThat(nodes.annotation(KEYS.reasonKey()))
+        .contains("step record", StatePaths.DEFAULT.appliedConfig(), "No space left");
+    assertThat(nodes.annotation(KEYS.currentConfigKey())).isEqualTo("a");
+    assertUpdates(Map.of("success", 1.0, "failed_unchanged", 1.0));
+
+    files.failWritesTo(p -> false);
+    assertThat(reconciler.pass(nodes.view())).isEqualTo(Next.IDLE);
+    assertThat(state()).isEqualTo("Done");
+    assertThat(store.applied().name()).isEqualTo("a-again");
+  }
+
+  @Test
+  void aFailedRecordAfterCrioTookTheFilesIsDegradedAndTheNextPassFinishesIt() throws Exception {
+    configs.put("a", config("a", "new"));
+    files.failWritesTo(p -> p.equals(StatePaths.DEFAULT.appliedConfig()));
+
+    assertThat(desire("a")).isInstanceOf(Next.Retry.class);
+
+    assertThat(state()).isEqualTo("Degraded");
+    assertThat(nodes.annotation(KEYS.reasonKey())).contains("step record");
+    assertThat(files.text(DROPIN)).as("crio runs the new files").contains("new");
+    assertUpdates(Map.of("unrecorded", 1.0));
+
+    files.failWritesTo(p -> false);
+    assertThat(reconciler.pass(nodes.view())).isEqualTo(Next.IDLE);
+    assertThat(state()).isEqualTo("Done");
+    assertThat(store.applied().name()).isEqualTo("a");
+    assertThat(store.journal()).as("the kept journal is finished").isEmpty();
+    assertThat(systemd.calls()).as("crio was told once").hasSize(1);
+  }
+
+  @Test
+  void aFailureBeforeAnyChangeIsCountedAsFailedUnchanged() {
+    configs.put("a", config("a", "x"));
+    files.failWritesTo(p -> p.equals(StatePaths.DEFAULT.journal()));
+
+    desire("a");
+
+    assertThat(state()).isEqualTo("Degraded");
+    assertThat(files.text(DROPIN)).isEmpty();
+    assertUpdates(Map.of("failed_unchanged", 1.0));
+  }
+
+  @Test
+  void aFailedReloadIsCountedAsRolledBackOnce() {
+    configs.put("a", config("a", "x"));
+    systemd.answer("failed");
+
+    desire("a");
+
+    assertUpdates(Map.of("rolled_back", 1.0));
+    assertThat(metrics.scrape())
+        .as("the attempt and the rollback's reload")
+        .contains("ccd_crio_actions_total{action=\"reload\",result=\"failure\"} 2.0");
+  }
+
+  @Test
+  void aRollbackThatCannotRestoreAFileIsCountedAsIncomplete() {
+    configs.put("a", config("a", "old"));
+    desire("a");
+    configs.put("b", config("b", "new"));
+    systemd.answer("failed");
+    // the new file is written; putting the old one back fails
+    files.failWritesTo(p -> p.equals(DROPIN) && files.text(DROPIN).orElse("").contains("new"));
+
+    desire("b");
+
+    assertThat(nodes.annotation(KEYS.reasonKey())).contains("rollback incomplete");
+    assertUpdates(Map.of("success", 1.0, "rollback_incomplete", 1.0));
+  }
+
+  @Test
+  void anUnexpectedErrorIsCountedAsFailureAndDegraded() {
+    nextGetFails = new IllegalStateException("API answered 500");
+
+    assertThat(desire("a")).isInstanceOf(Next.Retry.class);
+
+    assertThat(state()).isEqualTo("Degraded");
+    assertThat(nodes.annotation(KEYS.reasonKey())).contains("API answered 500");
+    assertUpdates(Map.of("failure", 1.0));
+  }
+
+  @Test
+  void theEchoOfAFailedPassAsksForTheSameIntent() {
+    configs.put("a", config("a", "x"));
+    desire("a");
+    configs.put("b", config("b", "y"));
+    systemd.answer("failed");
+
+    Next next = desire("b");
+
+    assertThat(next).isInstanceOf(Next.Retry.class);
+    Intent actedOn = ((Next.Retry) next).actedOn();
+    assertThat(reconciler.intentOf(nodes.view()))
+        .as("the Degraded patch coming back is no new work")
+        .isEqualTo(actedOn);
+    configs.put("b", config("b", "z"));
+    assertThat(reconciler.intentOf(nodes.view())).as("an edit of b is").isNotEqualTo(actedOn);
+    assertThat(reconciler.intentOf(nodes.annotate(Map.of(KEYS.forceReapplyKey(), "now"))))
+        .as("a force request is")
+        .isNotEqualTo(actedOn);
   }
 }

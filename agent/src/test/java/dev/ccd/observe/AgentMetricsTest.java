@@ -111,4 +111,16 @@ class AgentMetricsTest {
               "process_uptime_seconds");
     }
   }
+
+  @Test
+  void everyUpdateResultIsExportedFromTheStartAndDroppedEventsAreCounted() {
+    metrics.eventsDropped(() -> 7);
+
+    String scrape = metrics.scrape();
+
+    for (UpdateResult r : UpdateResult.values()) {
+      assertThat(scrape).contains("ccd_updates_total{result=\"" + r.label() + "\"} 0.0");
+    }
+    assertThat(scrape).contains("ccd_events_dropped_total 7.0");
+  }
 }

@@ -124,7 +124,7 @@ public final class AgentBed implements AutoCloseable {
 
   /** The host wiring the commands use, with the sandbox's system bus. */
   public HostWiring.Settings settings() {
-    return HostWiring.Settings.of(false, "crio.service", Duration.ofSeconds(30))
+    return HostWiring.Settings.agent("crio.service", Duration.ofSeconds(30))
         .withEnvironment(Map.of("DBUS_SYSTEM_BUS_ADDRESS", sandbox.address()));
   }
 
@@ -132,9 +132,13 @@ public final class AgentBed implements AutoCloseable {
     return startAgent(DisruptionRules.defaults());
   }
 
-  /** The real agent in this JVM, metrics on 127.0.0.1:0; closed with the bed. */
   public AgentRuntime startAgent(DisruptionRules rules) throws IOException {
-    HostWiring host = HostWiring.forRoot(root, settings().withRules(rules));
+    return startAgent(rules, new Backoff(Duration.ofMillis(500), Duration.ofSeconds(2)));
+  }
+
+  /** The real agent in this JVM, metrics on 127.0.0.1:0; closed with the bed. */
+  public AgentRuntime startAgent(DisruptionRules rules, Backoff retry) throws IOException {
+    HostWiring host = HostWiring.forAgent(root, settings().withRules(rules));
     host.applier().recover();
     AgentRuntime runtime =
         AgentRuntime.start(
@@ -144,7 +148,7 @@ public final class AgentBed implements AutoCloseable {
                 NODE,
                 KEYS,
                 Optional.of("127.0.0.1:0"),
-                new Backoff(Duration.ofMillis(500), Duration.ofSeconds(2)),
+                retry,
                 Duration.ofSeconds(1),
                 Duration.ofMinutes(10),
                 Duration.ofSeconds(10)));

@@ -243,7 +243,11 @@ class AgentUpdateIT {
     assertThat(s.currentConfig()).isEqualTo(a);
     assertThat(bed.tree()).as("root byte for byte").isEqualTo(before);
     assertThat(bed.crioActions()).containsExactly("reload");
-    assertThat(bed.events()).anyMatch(e -> "Unreconcilable".equals(e.getReason()));
+    // Events are written by the agent's background writer: wait for it, do not race it.
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () -> assertThat(bed.events()).anyMatch(e -> "Unreconcilable".equals(e.getReason())));
   }
 
   @Test

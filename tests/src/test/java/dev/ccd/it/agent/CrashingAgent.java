@@ -30,9 +30,9 @@ public final class CrashingAgent {
     String node = args[2];
     String haltAt = args[3];
     HostWiring host =
-        HostWiring.forRoot(
+        HostWiring.forAgent(
             root,
-            HostWiring.Settings.of(false, "crio.service", Duration.ofSeconds(30))
+            HostWiring.Settings.agent("crio.service", Duration.ofSeconds(30))
                 .withRules(DisruptionRules.defaults())
                 .withHook(
                     step -> {

@@ -3,6 +3,7 @@ package dev.ccd.it.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ccd.it.support.SystemdSandbox;
 import dev.ccd.kube.EmbeddedApi;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -18,10 +19,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code ccd agent} as a process: one per host, and a clean stop on SIGTERM. */
 class AgentProcessIT {
+  // The agent does not start without systemd on a system bus: a real one, from the sandbox.
+  @RegisterExtension static final SystemdSandbox SANDBOX = new SystemdSandbox();
+
   static final Path JAR = Path.of(System.getProperty("ccd.jar", "../agent/target/ccd.jar"));
   static final Path EXAMPLE =
       Path.of(System.getProperty("ccd.repo", ".."))
@@ -79,7 +84,7 @@ class AgentProcessIT {
             .redirectErrorStream(true)
             .redirectOutput(work.resolve(name + ".log").toFile());
     pb.environment().put("CCD_LOG_FORMAT", "text");
-    pb.environment().remove("DBUS_SYSTEM_BUS_ADDRESS");
+    pb.environment().put("DBUS_SYSTEM_BUS_ADDRESS", SANDBOX.address());
     return pb.start();
   }
 

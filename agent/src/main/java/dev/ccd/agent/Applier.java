@@ -59,6 +59,8 @@ public final class Applier {
     this.hook = hook;
   }
 
+  private record StepFailure(String step, String path, String error) {}
+
   /** Called after each durable step with its name ({@code journal}, {@code write:PATH}, …). */
   @FunctionalInterface
   public interface StepHook {
@@ -133,22 +135,54 @@ public final class Applier {
     hook.reached("journal");
 
     List<String> written = new ArrayList<>();
-    // No steps but a crio action: the files already match, crio may not have seen them yet.
-    try (Mounts.WritableWindow w =
-        plan.steps().isEmpty() ? () -> {} : mounts.openWritable(commonDirectory(plan.steps()))) {
+    Mounts.WritableWindow window;
+    try {
+      // No steps but a crio action: the files already match, crio may not have seen them yet.
+      window =
+          plan.steps().isEmpty() ? () -> {} : mounts.openWritable(commonDirectory(plan.steps()));
+    } catch (IOException e) {
+      // Nothing was written; the rollback only tells crio if it must.
+      return rolledBack(
+          plan, journal, "remount", commonDirectory(plan.steps()), e.getMessage(), false);
+    }
+    StepFailure failure = null;
+    List<String> restoreErrors = new ArrayList<>();
+    IOException closing = null;
+    try {
       for (Step step : plan.steps()) {
         try {
           execute(step);
         } catch (IOException | RuntimeException e) {
-          return rolledBack(plan, journal, stepName(step), step.path(), e.getMessage(), false);
+          failure = new StepFailure(stepName(step), step.path(), String.valueOf(e.getMessage()));
+          break;
         }
         written.add(step.path());
         hook.reached(stepName(step) + ":" + step.path());
       }
-    } catch (IOException e) {
-      // Opening or closing the window failed: nothing or everything was written.
+      if (failure != null) {
+        // Restored inside the window that is already open: the mount is writable only once.
+        restoreErrors.addAll(restoreFiles(journal));
+      }
+    } finally {
+      try {
+        window.close();
+      } catch (IOException e) {
+        closing = e;
+      }
+    }
+    if (failure != null) {
+      if (closing != null) {
+        restoreErrors.add(
+            commonDirectory(plan.steps()) + ": not read-only again: " + closing.getMessage());
+      }
+      // crio is told only now, with the window closed: a job may take minutes.
+      Rollback r = tellCrio(journal, restoreErrors, !journal.before().isEmpty());
+      return failedAfterRollback(plan, journal, failure.step(), failure.path(), failure.error(), r);
+    }
+    if (closing != null) {
+      // Everything was written but the mount stays writable: undo, as for any failure.
       return rolledBack(
-          plan, journal, "remount", commonDirectory(plan.steps()), e.getMessage(), false);
+          plan, journal, "remount", commonDirectory(plan.steps()), closing.getMessage(), false);
     }
 
     try {
@@ -185,8 +219,15 @@ public final class Applier {
    */
   public Optional<String> recover() throws IOException {
     Optional<Journal> found = state.journal();
+    List<String> removed = removeTemporaryFiles(found);
     if (found.isEmpty()) {
-      return Optional.empty();
+      return removed.isEmpty()
+          ? Optional.empty()
+          : Optional.of(
+              "removed "
+                  + removed.size()
+                  + " temporary file(s) an interrupted write left: "
+                  + String.join(", ", removed));
     }
     Journal j = found.get();
     if (j.phase() == Phase.CRIO_DONE) {
@@ -227,6 +268,34 @@ public final class Applier {
             + r.crio().describe());
   }
 
+  /**
+   * Removes what a crash between a temporary file's create and rename left: in the state
+   * directories (always writable) and in the managed directories and those the journal names (in a
+   * writable window, opened only where there is something to remove). Runs after the journal was
+   * read and checked, so a hostile journal removes nothing.
+   */
+  private List<String> removeTemporaryFiles(Optional<Journal> journal) throws IOException {
+    Set<String> hostDirs = new java.util.TreeSet<>();
+    state.managed().files().forEach(f -> hostDirs.add(parent(f)));
+    state.managed().directories().forEach(d -> hostDirs.add(d.path()));
+    journal.ifPresent(j -> j.before().forEach(b -> hostDirs.add(parent(b.path()))));
+    Set<String> stateDirs = new java.util.TreeSet<>();
+    stateDirs.add(state.paths().stateDir());
+    hostDirs.forEach(d -> stateDirs.add(state.paths().originalsDir(d)));
+    List<String> removed = new ArrayList<>();
+    for (String d : stateDirs) {
+      removed.addAll(files.removeTemporaryFiles(d));
+    }
+    for (String d : hostDirs) {
+      if (!files.temporaryFiles(d).isEmpty()) {
+        try (Mounts.WritableWindow w = mounts.openWritable(d)) {
+          removed.addAll(files.removeTemporaryFiles(d));
+        }
+      }
+    }
+    return removed;
+  }
+
   private void finish(Journal journal, DesiredFiles desired) throws IOException {
     state.writeApplied(desired, clock.instant());
     hook.reached("record");
@@ -242,6 +311,12 @@ public final class Applier {
   private ApplyOutcome rolledBack(
       Plan plan, Journal journal, String step, String path, String error, boolean crioTried) {
     Rollback r = rollback(journal, crioTried || !journal.before().isEmpty());
+    return failedAfterRollback(plan, journal, step, path, error, r);
+  }
+
+  private ApplyOutcome failedAfterRollback(
+      Plan plan, Journal journal, String step, String path, String error, Rollback rollback) {
+    Rollback r = rollback;
     if (r.complete()) {
       try {
         state.deleteJournal();
@@ -252,28 +327,44 @@ public final class Applier {
     return new Failed(plan, step, path, error, r);
   }
 
+  /**
+   * Puts the files of {@code journal} back inside a writable window of their own, closes it, then
+   * tells crio (never with the mount held writable while a job runs).
+   */
   private Rollback rollback(Journal journal, boolean tellCrio) {
     List<String> errors = new ArrayList<>();
-    List<PathState> reversed = new ArrayList<>(journal.before());
-    java.util.Collections.reverse(reversed);
-    String dir = commonDirectoryOf(reversed.stream().map(PathState::path).toList());
-    try (Mounts.WritableWindow w = reversed.isEmpty() ? () -> {} : mounts.openWritable(dir)) {
-      for (PathState b : reversed) {
-        try {
-          if (b.existed()) {
-            if (!files.read(b.path()).map(b.file()::equals).orElse(false)) {
-              write(b.path(), b.file());
-            }
-          } else {
-            files.delete(b.path());
-          }
-        } catch (IOException | RuntimeException e) {
-          errors.add(b.path() + ": " + e.getMessage());
-        }
-      }
+    String dir = commonDirectoryOf(journal.before().stream().map(PathState::path).toList());
+    try (Mounts.WritableWindow w =
+        journal.before().isEmpty() ? () -> {} : mounts.openWritable(dir)) {
+      errors.addAll(restoreFiles(journal));
     } catch (IOException e) {
       errors.add(dir + ": " + e.getMessage());
     }
+    return tellCrio(journal, errors, tellCrio);
+  }
+
+  /** Restores every path of {@code journal}, last first; the caller holds the window open. */
+  private List<String> restoreFiles(Journal journal) {
+    List<String> errors = new ArrayList<>();
+    List<PathState> reversed = new ArrayList<>(journal.before());
+    java.util.Collections.reverse(reversed);
+    for (PathState b : reversed) {
+      try {
+        if (b.existed()) {
+          if (!files.read(b.path()).map(b.file()::equals).orElse(false)) {
+            write(b.path(), b.file());
+          }
+        } else {
+          files.delete(b.path());
+        }
+      } catch (IOException | RuntimeException e) {
+        errors.add(b.path() + ": " + e.getMessage());
+      }
+    }
+    return errors;
+  }
+
+  private Rollback tellCrio(Journal journal, List<String> errors, boolean tellCrio) {
     CrioAction action = journal.crioAction();
     // crio is told even when a file could not be restored: its view should match the disk.
     CrioOutcome told =

@@ -86,7 +86,7 @@ final class AgentCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("agent: " + e.getMessage());
       return 1;
     }
-    try (InstanceLock lock = InstanceLock.acquire(host.root().resolve("run/ccd/agent.lock"))) {
+    try (InstanceLock lock = InstanceLock.acquire(host.root())) {
       List<String> restored = host.mounts().restoreAfterCrash();
       restored.forEach(m -> LOG.warn("made {} read-only again after a crash", m));
       host.applier().recover().ifPresent(r -> LOG.warn("start-up: {}", r));

@@ -108,7 +108,7 @@ final class ApplyCommand implements Callable<Integer> {
         return 0;
       }
       // One writer per host: the agent holds the same lock while it runs.
-      try (InstanceLock lock = InstanceLock.acquire(host.root().resolve("run/ccd/agent.lock"))) {
+      try (InstanceLock lock = InstanceLock.acquire(host.root())) {
         return apply(host, text, source, out, err);
       }
     } catch (IOException e) {

@@ -1,5 +1,7 @@
 package dev.ccd.cli;
 
+import dev.ccd.host.HostFiles;
+import dev.ccd.host.PosixHostFiles;
 import dev.ccd.registries.IcspMigration;
 import dev.ccd.registries.MirrorSetException;
 import dev.ccd.registries.MirrorSets;
@@ -11,12 +13,15 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -48,7 +53,7 @@ public final class MigrateIcspCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Map<Path, String> writes = new LinkedHashMap<>();
+    Map<String, String> writes = new LinkedHashMap<>();
     try {
       MirrorSets in = MirrorSetFiles.read(files);
       List<Problem> problems = new ArrayList<>();
@@ -72,29 +77,90 @@ public final class MigrateIcspCommand implements Callable<Integer> {
         throw new MirrorSetException(problems);
       }
       for (ImageContentSourcePolicy icsp : in.contentSourcePolicies()) {
+        // The name becomes a file name: only what Kubernetes accepts as a name may get there.
+        String name = icsp.getMetadata() == null ? null : icsp.getMetadata().getName();
+        Optional<String> bad = badName(name);
+        if (bad.isPresent()) {
+          problems.add(Problem.error(in.originOf(icsp), "metadata.name", bad.get()));
+        }
+      }
+      if (!problems.isEmpty()) {
+        throw new MirrorSetException(problems);
+      }
+      for (ImageContentSourcePolicy icsp : in.contentSourcePolicies()) {
         ImageDigestMirrorSet idms = IcspMigration.toDigestMirrorSet(icsp);
-        writes.put(destDir.resolve(IcspMigration.fileName(idms)), IcspMigration.toYaml(idms));
+        writes.put("/" + IcspMigration.fileName(idms), IcspMigration.toYaml(idms));
       }
     } catch (MirrorSetException e) {
       e.problems().forEach(err::println);
       return 1;
     }
+    String shownDir = destDir.toString().isEmpty() ? "the current directory" : destDir.toString();
     try {
-      if (Files.exists(destDir) && !Files.isDirectory(destDir)) {
-        err.println(destDir + ": exists and is a file");
+      if (Files.exists(destDir, LinkOption.NOFOLLOW_LINKS)
+          && !Files.isDirectory(destDir, LinkOption.NOFOLLOW_LINKS)) {
+        err.println(
+            "--dest-dir "
+                + destDir
+                + ": "
+                + (Files.isSymbolicLink(destDir) ? "is a symbolic link" : "exists and is a file")
+                + "; nothing written");
         return 1;
       }
       if (!destDir.toString().isEmpty()) {
         Files.createDirectories(destDir);
       }
-      for (Map.Entry<Path, String> w : writes.entrySet()) {
-        Files.writeString(w.getKey(), w.getValue(), StandardCharsets.UTF_8);
-        out.println("wrote ImageDigestMirrorSet to " + w.getKey());
+      // The directory is the root of a no-follow file layer: a link at the directory itself or at
+      // a target name is refused, files are replaced atomically, never written through a link.
+      HostFiles dest = new PosixHostFiles(destDir);
+      for (String name : writes.keySet()) {
+        dest.read(name); // refuses a link, FIFO or directory there before anything is written
+      }
+      for (Map.Entry<String, String> w : writes.entrySet()) {
+        dest.writeAtomically(w.getKey(), w.getValue().getBytes(StandardCharsets.UTF_8), 0644, 0, 0);
+        out.println("wrote ImageDigestMirrorSet to " + destDir.resolve(w.getKey().substring(1)));
       }
     } catch (IOException e) {
-      err.println(destDir + ": " + e);
+      err.println("cannot write into " + shownDir + ": " + e.getMessage());
       return 1;
     }
     return 0;
   }
+
+  /** Why {@code name} is not a DNS-1123 subdomain, as Kubernetes requires of object names. */
+  static Optional<String> badName(String name) {
+    if (name == null || name.isEmpty()) {
+      return Optional.of("is missing");
+    }
+    if (name.length() > 253 || !DNS_1123_SUBDOMAIN.matcher(name).matches()) {
+      return Optional.of(
+          "'"
+              + shown(name)
+              + "' is not a valid name: Kubernetes names are DNS-1123 subdomains (at most 253"
+              + " lower-case letters, digits, '-' and '.', starting and ending with a letter or"
+              + " digit)");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * At most 80 characters, control characters escaped, so a hostile name cannot drive a terminal.
+   */
+  private static String shown(String name) {
+    StringBuilder b = new StringBuilder();
+    name.codePoints()
+        .limit(80)
+        .forEach(
+            c -> {
+              if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
+                b.append(String.format("\\u%04x", c));
+              } else {
+                b.appendCodePoint(c);
+              }
+            });
+    return name.codePointCount(0, name.length()) > 80 ? b + "…" : b.toString();
+  }
+
+  private static final Pattern DNS_1123_SUBDOMAIN =
+      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 }

@@ -27,8 +27,20 @@ public interface HostFiles {
   /** Removes {@code path} (and fsyncs its directory); nothing happens when it does not exist. */
   void delete(String path) throws IOException;
 
-  /** Names of the regular files directly inside directory {@code dir}, sorted; empty if none. */
+  /**
+   * Names of the regular files directly inside directory {@code dir}, sorted; empty if none. ccd's
+   * own temporary files (left by a crash between create and rename) are never listed.
+   */
   List<String> list(String dir) throws IOException;
+
+  /**
+   * Removes the temporary files a crash between create and rename left directly inside {@code dir};
+   * returns their host paths. Nothing happens when {@code dir} does not exist.
+   */
+  List<String> removeTemporaryFiles(String dir) throws IOException;
+
+  /** The host paths of the temporary files {@link #removeTemporaryFiles} would remove. */
+  List<String> temporaryFiles(String dir) throws IOException;
 
   /** The uid of {@code user} in the host's passwd file ({@code ROOT/etc/passwd}). */
   OptionalInt uidOf(String user) throws IOException;
@@ -36,7 +48,10 @@ public interface HostFiles {
   /** The gid of {@code group} in the host's group file ({@code ROOT/etc/group}). */
   OptionalInt gidOf(String group) throws IOException;
 
-  /** Thrown when a path (or a directory on the way to it) is a symbolic link or not a directory. */
+  /**
+   * Thrown when a path (or a directory on the way to it) is a symbolic link, not a directory, or
+   * not a regular file (FIFO, device, socket), or too large to be a file ccd writes.
+   */
   final class UnsafePathException extends IOException {
     public UnsafePathException(String message) {
       super(message);

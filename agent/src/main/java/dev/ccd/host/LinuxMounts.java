@@ -1,20 +1,24 @@
 package dev.ccd.host;
 
+import dev.ccd.machineconfig.FileState;
+import dev.ccd.machineconfig.ManagedPaths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * {@link Mounts} on Linux: finds a directory's mount in {@code /proc/self/mountinfo} and, when it
  * is read-only, remounts it read-write with mount(2) for the window's duration. Each opened window
  * is recorded in a state file before the remount, so a crashed run's windows can be closed at the
- * next start.
+ * next start. That file is input too: it is read and written without following links, and a line
+ * naming a mount that holds no managed path is refused (a crafted file must not make ccd remount an
+ * arbitrary file system).
  */
 public final class LinuxMounts implements Mounts {
 
@@ -47,8 +51,13 @@ public final class LinuxMounts implements Mounts {
     }
   }
 
+  /** A state file with more is not one ccd wrote: it opens one window at a time. */
+  static final int MAX_STATE_BYTES = 64 * 1024;
+
   private final String rootPrefix;
   private final Path stateFile;
+  private final String stateHostPath;
+  private final HostFiles stateFiles;
   private final Path mountinfo;
   private final Remounter remounter;
 
@@ -63,7 +72,15 @@ public final class LinuxMounts implements Mounts {
   LinuxMounts(Path root, Path stateFile, Path mountinfo, Remounter remounter) {
     String r = root.toAbsolutePath().normalize().toString();
     this.rootPrefix = r.equals("/") ? "" : r;
-    this.stateFile = stateFile;
+    Path absoluteRoot = root.toAbsolutePath().normalize();
+    Path absoluteState = stateFile.toAbsolutePath().normalize();
+    if (!absoluteState.startsWith(absoluteRoot) || absoluteState.equals(absoluteRoot)) {
+      throw new IllegalArgumentException(
+          "the window state file " + stateFile + " must be under the root " + root);
+    }
+    this.stateFile = absoluteState;
+    this.stateHostPath = "/" + absoluteRoot.relativize(absoluteState);
+    this.stateFiles = new PosixHostFiles(absoluteRoot);
     this.mountinfo = mountinfo;
     this.remounter = remounter;
   }
@@ -87,6 +104,21 @@ public final class LinuxMounts implements Mounts {
     List<Opened> left = recorded();
     List<String> restored = new ArrayList<>();
     MountTable table = table();
+    Set<String> allowed = managedMounts(table);
+    for (int i = 0; i < left.size(); i++) {
+      if (!allowed.contains(left.get(i).mountPoint())) {
+        throw new IOException(
+            "refusing state file "
+                + stateFile
+                + ": line "
+                + (i + 1)
+                + ": "
+                + left.get(i).mountPoint()
+                + " is not the mount of a path ccd manages ("
+                + String.join(", ", allowed)
+                + "); nothing was remounted");
+      }
+    }
     for (Opened o : left) {
       Optional<MountEntry> now = table.at(o.mountPoint());
       if (now.isPresent() && !now.get().readOnly()) {
@@ -95,8 +127,22 @@ public final class LinuxMounts implements Mounts {
         restored.add(o.mountPoint());
       }
     }
-    Files.deleteIfExists(stateFile);
+    stateFiles.delete(stateHostPath);
     return List.copyOf(restored);
+  }
+
+  /** The mount points that hold the managed paths under the root: the only ones ccd opens. */
+  private Set<String> managedMounts(MountTable table) throws IOException {
+    Set<String> dirs = new TreeSet<>();
+    ManagedPaths.DEFAULT.files().forEach(f -> dirs.add(f.substring(0, f.lastIndexOf('/'))));
+    ManagedPaths.DEFAULT.directories().forEach(d -> dirs.add(d.path()));
+    Set<String> mounts = new TreeSet<>();
+    for (String d : dirs) {
+      table
+          .mountOf(realExistingAncestor(Path.of(rootPrefix + d)))
+          .ifPresent(e -> mounts.add(e.mountPoint()));
+    }
+    return mounts;
   }
 
   private Opened makeWritable(String hostDir, MountEntry entry) throws IOException {
@@ -165,14 +211,23 @@ public final class LinuxMounts implements Mounts {
 
   private List<Opened> recorded() throws IOException {
     List<Opened> list = new ArrayList<>();
-    try {
-      for (String line : Files.readAllLines(stateFile, StandardCharsets.UTF_8)) {
-        if (!line.isBlank()) {
-          list.add(Opened.parse(stateFile, line));
-        }
-      }
-    } catch (NoSuchFileException e) {
+    Optional<FileState> read = stateFiles.read(stateHostPath);
+    if (read.isEmpty()) {
       return list;
+    }
+    byte[] content = read.get().content();
+    if (content.length > MAX_STATE_BYTES) {
+      throw new IOException(
+          "refusing state file "
+              + stateFile
+              + ": larger than "
+              + MAX_STATE_BYTES
+              + " bytes; ccd writes a line per open window");
+    }
+    for (String line : new String(content, StandardCharsets.UTF_8).split("\n")) {
+      if (!line.isBlank()) {
+        list.add(Opened.parse(stateFile, line));
+      }
     }
     return list;
   }
@@ -186,15 +241,13 @@ public final class LinuxMounts implements Mounts {
       list.remove(opened);
     }
     if (list.isEmpty()) {
-      Files.deleteIfExists(stateFile);
+      stateFiles.delete(stateHostPath);
       return;
     }
-    Files.createDirectories(stateFile.toAbsolutePath().getParent());
-    Path temp = stateFile.resolveSibling("." + stateFile.getFileName() + ".tmp");
-    List<String> lines = list.stream().map(Opened::line).toList();
-    Files.write(temp, lines, StandardCharsets.UTF_8);
-    Files.move(
-        temp, stateFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    StringBuilder lines = new StringBuilder();
+    list.forEach(o -> lines.append(o.line()).append('\n'));
+    stateFiles.writeAtomically(
+        stateHostPath, lines.toString().getBytes(StandardCharsets.UTF_8), 0644, 0, 0);
   }
 
   /** The mount table speaks of real paths: resolve links in the root itself (e.g. /host). */

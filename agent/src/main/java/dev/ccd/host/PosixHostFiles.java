@@ -1,13 +1,19 @@
 package dev.ccd.host;
 
+import static dev.ccd.host.HostTree.ENOENT;
+import static dev.ccd.host.HostTree.O_CLOEXEC;
+import static dev.ccd.host.HostTree.O_CREAT;
+import static dev.ccd.host.HostTree.O_EXCL;
+import static dev.ccd.host.HostTree.O_NOFOLLOW;
+import static dev.ccd.host.HostTree.O_NONBLOCK;
+import static dev.ccd.host.HostTree.O_RDONLY;
+import static dev.ccd.host.HostTree.O_WRONLY;
+
 import dev.ccd.host.WriteObserver.Step;
 import dev.ccd.machineconfig.FileState;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -17,31 +23,24 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import jnr.constants.platform.OpenFlags;
+import java.util.regex.Pattern;
 import jnr.posix.FileStat;
-import jnr.posix.POSIX;
-import jnr.posix.POSIXFactory;
 
 /**
- * {@link HostFiles} on a POSIX file system through jnr-posix: every host path is mapped under a
- * root directory, no symbolic link is followed at or under the root, writes are atomic and durable.
+ * {@link HostFiles} on a POSIX file system through jnr-posix and {@code openat(2)}: every host path
+ * is mapped under a root directory and reached through file descriptors from it ({@link HostTree}),
+ * so no symbolic link is followed at or under the root; writes are atomic and durable.
  */
 public final class PosixHostFiles implements HostFiles {
 
-  private static final int O_RDONLY = OpenFlags.O_RDONLY.intValue();
-  private static final int O_WRONLY = OpenFlags.O_WRONLY.intValue();
-  private static final int O_CREAT = OpenFlags.O_CREAT.intValue();
-  private static final int O_EXCL = OpenFlags.O_EXCL.intValue();
-  private static final int O_NOFOLLOW = OpenFlags.O_NOFOLLOW.intValue();
-  private static final int O_DIRECTORY = OpenFlags.O_DIRECTORY.intValue();
-  private static final int O_CLOEXEC = OpenFlags.O_CLOEXEC.intValue();
-  private static final int ENOENT = 2;
-  private static final int EEXIST = 17;
-  private static final int DIRECTORY_MODE = 0755;
-  private static final String TEMP_MARK = ".ccd-tmp-";
+  /** Larger files are refused: managed files and state files are small; a bigger one is hostile. */
+  public static final long MAX_READ_BYTES = 64L << 20;
 
-  private final POSIX posix;
-  private final String rootPrefix;
+  private static final String TEMP_MARK = ".ccd-tmp-";
+  // .NAME.ccd-tmp-HEX, as writeAtomically names them: nothing else matches, so removal is safe.
+  private static final Pattern TEMP_NAME = Pattern.compile("\\..+\\.ccd-tmp-[0-9a-f]{12}");
+
+  private final HostTree tree;
   private final Path root;
   private final WriteObserver observer;
   private final SecureRandom random = new SecureRandom();
@@ -55,13 +54,16 @@ public final class PosixHostFiles implements HostFiles {
 
   /** As {@link #PosixHostFiles(Path)}, telling {@code observer} of each durable step. */
   public PosixHostFiles(Path root, WriteObserver observer) {
-    this.posix = nativePosix();
     this.root = root.toAbsolutePath().normalize();
-    String r = this.root.toString();
-    this.rootPrefix = r.equals("/") ? "" : r;
+    this.tree = new HostTree(this.root);
     this.observer = observer;
-    this.euid = posix.geteuid();
-    this.egid = posix.getegid();
+    this.euid = tree.posix.geteuid();
+    this.egid = tree.posix.getegid();
+  }
+
+  /** Whether {@code name} is one of the temporary files {@link #writeAtomically} creates. */
+  public static boolean isTemporaryName(String name) {
+    return TEMP_NAME.matcher(name).matches();
   }
 
   /**
@@ -81,22 +83,6 @@ public final class PosixHostFiles implements HostFiles {
     return unprivileged() && id == self ? 0 : id;
   }
 
-  private static POSIX nativePosix() {
-    POSIX p;
-    try {
-      p = POSIXFactory.getNativePOSIX();
-    } catch (RuntimeException | LinkageError e) {
-      throw new IllegalStateException(
-          "native POSIX calls (jnr-posix) are unavailable on this platform: " + e, e);
-    }
-    if (!p.isNative()) {
-      throw new IllegalStateException(
-          "native POSIX calls (jnr-posix) are unavailable on this platform; ccd cannot write"
-              + " host files without O_NOFOLLOW, fchown and fsync");
-    }
-    return p;
-  }
-
   /** The root every host path is mapped under. */
   public Path root() {
     return root;
@@ -105,45 +91,58 @@ public final class PosixHostFiles implements HostFiles {
   @Override
   public Optional<FileState> read(String path) throws IOException {
     List<String> parts = components(path);
-    if (!walkDirectories(path, parts, parts.size() - 1, false)) {
+    if (parts.isEmpty()) {
+      throw new UnsafePathException("refusing " + path + ": it is the root directory");
+    }
+    int dir = tree.directory(path, parts, parts.size() - 1, false, observer);
+    if (dir < 0) {
       return Optional.empty();
     }
-    String real = real(parts, parts.size());
-    FileStat st = posix.allocateStat();
-    if (posix.lstat(real, st) < 0) {
-      int errno = posix.errno();
-      if (errno == ENOENT) {
-        return Optional.empty();
-      }
-      throw failure("read", path, "lstat", errno);
+    try {
+      return read(dir, parts.get(parts.size() - 1), path);
+    } finally {
+      tree.close(dir);
     }
-    requireRegularOrAbsent(path, real, st);
-    int fd = posix.open(real, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
+  }
+
+  private Optional<FileState> read(int dir, String name, String path) throws IOException {
+    FileStat st = tree.entry(dir, name, path);
+    if (st == null) {
+      return Optional.empty();
+    }
+    requireRegular(path, dir, name, st);
+    // O_NONBLOCK: should a FIFO be swapped in after the check, opening it must not hang.
+    int fd = tree.at.openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0);
     if (fd < 0) {
-      int errno = posix.errno();
+      int errno = tree.atErrno();
       if (errno == ENOENT) {
         return Optional.empty();
       }
-      throw failure("read", path, "open", errno);
+      throw tree.failure("read", path, "open", errno);
     }
     try {
       // fstat on the open descriptor: what we read is what we describe, even if the name moved.
-      FileStat fst = posix.allocateStat();
-      if (posix.fstat(fd, fst) < 0) {
-        throw failure("read", path, "fstat", posix.errno());
-      }
+      FileStat fst = tree.posix.allocateStat();
+      tree.check(tree.posix.fstat(fd, fst), "read", path, "fstat");
       if (!fst.isFile()) {
-        throw new UnsafePathException(path + " is not a regular file (" + fst.ftype() + ")");
+        throw new UnsafePathException(
+            "refusing " + path + ": it is not a regular file (" + HostTree.kind(fst) + ")");
+      }
+      if (fst.st_size() > MAX_READ_BYTES) {
+        throw tooLarge(path);
       }
       ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.max(0, fst.st_size()));
       byte[] buf = new byte[64 * 1024];
       while (true) {
-        int n = posix.read(fd, buf, buf.length);
+        int n = tree.posix.read(fd, buf, buf.length);
         if (n < 0) {
-          throw failure("read", path, "read", posix.errno());
+          throw tree.failure("read", path, "read", tree.posix.errno());
         }
         if (n == 0) {
           break;
+        }
+        if (out.size() + n > MAX_READ_BYTES) {
+          throw tooLarge(path); // it grew while we read
         }
         out.write(buf, 0, n);
       }
@@ -154,8 +153,13 @@ public final class PosixHostFiles implements HostFiles {
               fromDisk(fst.uid(), euid),
               fromDisk(fst.gid(), egid)));
     } finally {
-      posix.close(fd);
+      tree.close(fd);
     }
+  }
+
+  private static UnsafePathException tooLarge(String path) {
+    return new UnsafePathException(
+        "refusing " + path + ": it is larger than " + (MAX_READ_BYTES >> 20) + " MiB");
   }
 
   @Override
@@ -173,23 +177,27 @@ public final class PosixHostFiles implements HostFiles {
     if (parts.isEmpty()) {
       throw new UnsafePathException("cannot write the root directory itself: " + path);
     }
-    walkDirectories(path, parts, parts.size() - 1, true);
-    String real = real(parts, parts.size());
-    String dir = real(parts, parts.size() - 1);
-    String name = parts.get(parts.size() - 1);
-    FileStat st = posix.allocateStat();
-    if (posix.lstat(real, st) < 0) {
-      if (posix.errno() != ENOENT) {
-        throw failure("write", path, "lstat", posix.errno());
-      }
-    } else {
-      requireRegularOrAbsent(path, real, st);
+    int dir = tree.directory(path, parts, parts.size() - 1, true, observer);
+    try {
+      write(dir, parts.get(parts.size() - 1), path, content, mode, uid, gid);
+    } finally {
+      tree.close(dir);
     }
+  }
 
-    String temp = dir + "/." + name + TEMP_MARK + HexFormat.of().formatHex(randomBytes());
-    int fd = posix.open(temp, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode);
+  private void write(int dir, String name, String path, byte[] content, int mode, int uid, int gid)
+      throws IOException {
+    FileStat st = tree.entry(dir, name, path);
+    if (st != null) {
+      requireRegular(path, dir, name, st);
+    }
+    // A crash between create and rename leaves a temporary file; the next write cleans up.
+    removeTemporaryFiles(dir, path);
+
+    String temp = "." + name + TEMP_MARK + HexFormat.of().formatHex(randomBytes());
+    int fd = tree.at.openat(dir, temp, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode);
     if (fd < 0) {
-      throw failure("write", path, "create temporary file " + temp, posix.errno());
+      throw tree.failure("write", path, "create temporary file " + temp, tree.atErrno());
     }
     boolean renamed = false;
     try {
@@ -198,27 +206,35 @@ public final class PosixHostFiles implements HostFiles {
         // Owner before mode: chown clears set-user/group-id bits, so fchmod must come last.
         int diskUid = toDisk(uid, euid);
         int diskGid = toDisk(gid, egid);
-        check(
-            posix.fchown(fd, diskUid, diskGid), "write", path, "fchown " + diskUid + ":" + diskGid);
+        tree.check(
+            tree.posix.fchown(fd, diskUid, diskGid),
+            "write",
+            path,
+            "chown " + diskUid + ":" + diskGid);
         // The umask trimmed the creation mode; fchmod sets the exact bits.
-        check(posix.fchmod(fd, mode), "write", path, "fchmod 0" + Integer.toOctalString(mode));
+        tree.check(
+            tree.posix.fchmod(fd, mode), "write", path, "chmod 0" + Integer.toOctalString(mode));
         writeAll(fd, content, path);
         observer.after(Step.CONTENT_WRITTEN, path);
-        check(posix.fsync(fd), "write", path, "fsync");
+        tree.check(tree.posix.fsync(fd), "write", path, "fsync");
         observer.after(Step.FILE_SYNCED, path);
       } finally {
-        int closed = posix.close(fd);
+        int closed = tree.posix.close(fd);
         if (closed < 0) {
-          throw failure("write", path, "close", posix.errno());
+          throw tree.failure("write", path, "close", tree.posix.errno());
         }
       }
-      check(posix.rename(temp, real), "write", path, "rename " + temp);
+      if (tree.at.renameat(dir, temp, dir, name) < 0) {
+        throw tree.failure("write", path, "rename " + temp, tree.atErrno());
+      }
       renamed = true;
       observer.after(Step.RENAMED, path);
-      syncDirectory(dir, path);
+      tree.sync(dir, path, path);
+      observer.after(Step.DIRECTORY_SYNCED, path);
     } catch (IOException | RuntimeException e) {
-      if (!renamed && posix.unlink(temp) < 0 && posix.errno() != ENOENT) {
-        e.addSuppressed(failure("write", path, "remove temporary file " + temp, posix.errno()));
+      if (!renamed && tree.at.unlinkat(dir, temp, 0) < 0 && tree.atErrno() != ENOENT) {
+        e.addSuppressed(
+            tree.failure("write", path, "remove temporary file " + temp, tree.atErrno()));
       }
       throw e;
     }
@@ -227,214 +243,172 @@ public final class PosixHostFiles implements HostFiles {
   @Override
   public void delete(String path) throws IOException {
     List<String> parts = components(path);
-    if (parts.isEmpty() || !walkDirectories(path, parts, parts.size() - 1, false)) {
+    if (parts.isEmpty()) {
+      throw new UnsafePathException("cannot delete the root directory itself: " + path);
+    }
+    int dir = tree.directory(path, parts, parts.size() - 1, false, observer);
+    if (dir < 0) {
       return;
     }
-    String real = real(parts, parts.size());
-    FileStat st = posix.allocateStat();
-    if (posix.lstat(real, st) < 0) {
-      if (posix.errno() == ENOENT) {
+    try {
+      String name = parts.get(parts.size() - 1);
+      FileStat st = tree.entry(dir, name, path);
+      if (st == null) {
         return;
       }
-      throw failure("delete", path, "lstat", posix.errno());
-    }
-    requireRegularOrAbsent(path, real, st);
-    if (posix.unlink(real) < 0) {
-      if (posix.errno() == ENOENT) {
-        return;
+      requireRegular(path, dir, name, st);
+      if (tree.at.unlinkat(dir, name, 0) < 0) {
+        int errno = tree.atErrno();
+        if (errno == ENOENT) {
+          return;
+        }
+        throw tree.failure("delete", path, "unlink", errno);
       }
-      throw failure("delete", path, "unlink", posix.errno());
+      observer.after(Step.DELETED, path);
+      tree.sync(dir, path, path);
+      observer.after(Step.DIRECTORY_SYNCED, path);
+    } finally {
+      tree.close(dir);
     }
-    observer.after(Step.DELETED, path);
-    syncDirectory(real(parts, parts.size() - 1), path);
   }
 
+  /** Names of the regular files in {@code dir}, sorted; ccd's own temporary files left out. */
   @Override
   public List<String> list(String dir) throws IOException {
     List<String> parts = components(dir);
-    if (!walkDirectories(dir, parts, parts.size(), false)) {
+    int fd = tree.directory(dir, parts, parts.size(), false, observer);
+    if (fd < 0) {
       return List.of();
     }
-    List<String> names = new ArrayList<>();
-    try (DirectoryStream<Path> entries =
-        Files.newDirectoryStream(Path.of(real(parts, parts.size())))) {
-      for (Path entry : entries) {
-        FileStat st = posix.allocateStat();
-        // lstat: a link to a regular file is not a regular file here.
-        if (posix.lstat(entry.toString(), st) == 0 && st.isFile() && !st.isSymlink()) {
-          names.add(entry.getFileName().toString());
+    try {
+      List<String> names = new ArrayList<>();
+      for (String name : tree.names(fd, dir)) {
+        FileStat st = tree.entry(fd, name, dir);
+        // never followed: a link to a regular file is not a regular file here
+        if (st != null && st.isFile() && !isTemporaryName(name)) {
+          names.add(name);
         }
       }
-    } catch (NoSuchFileException e) {
+      Collections.sort(names);
+      return List.copyOf(names);
+    } finally {
+      tree.close(fd);
+    }
+  }
+
+  @Override
+  public List<String> removeTemporaryFiles(String dir) throws IOException {
+    return temporaryFiles(dir, true);
+  }
+
+  @Override
+  public List<String> temporaryFiles(String dir) throws IOException {
+    return temporaryFiles(dir, false);
+  }
+
+  private List<String> temporaryFiles(String dir, boolean remove) throws IOException {
+    List<String> parts = components(dir);
+    int fd = tree.directory(dir, parts, parts.size(), false, observer);
+    if (fd < 0) {
       return List.of();
     }
-    Collections.sort(names);
-    return List.copyOf(names);
+    try {
+      return removeTemporaryFiles(fd, dir.endsWith("/") ? dir : dir + "/", remove);
+    } finally {
+      tree.close(fd);
+    }
+  }
+
+  private List<String> removeTemporaryFiles(int dir, String shown) throws IOException {
+    return removeTemporaryFiles(dir, shown, true);
+  }
+
+  /**
+   * The temporary files in an open directory, removed when {@code remove}; {@code shown} ends with
+   * "/" or is a file in that directory.
+   */
+  private List<String> removeTemporaryFiles(int dir, String shown, boolean remove)
+      throws IOException {
+    String prefix = shown.endsWith("/") ? shown : shown.substring(0, shown.lastIndexOf('/') + 1);
+    List<String> removed = new ArrayList<>();
+    for (String name : tree.names(dir, shown)) {
+      if (!isTemporaryName(name)) {
+        continue;
+      }
+      FileStat st = tree.entry(dir, name, prefix + name);
+      if (st == null || !st.isFile()) {
+        continue; // not ours: we only ever create regular files under these names
+      }
+      if (remove && tree.at.unlinkat(dir, name, 0) < 0 && tree.atErrno() != ENOENT) {
+        throw tree.failure("remove stale temporary file", prefix + name, "unlink", tree.atErrno());
+      }
+      removed.add(prefix + name);
+    }
+    if (remove && !removed.isEmpty()) {
+      tree.sync(dir, shown, shown);
+    }
+    Collections.sort(removed);
+    return List.copyOf(removed);
   }
 
   @Override
   public OptionalInt uidOf(String user) throws IOException {
-    return idOf(Path.of(rootPrefix + "/etc/passwd"), user);
+    return idOf("/etc/passwd", user);
   }
 
   @Override
   public OptionalInt gidOf(String group) throws IOException {
-    return idOf(Path.of(rootPrefix + "/etc/group"), group);
+    return idOf("/etc/group", group);
   }
 
   /** The third field of the first line whose first field is {@code name} (passwd and group). */
-  static OptionalInt idOf(Path file, String name) throws IOException {
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
+  private OptionalInt idOf(String file, String name) throws IOException {
+    Optional<FileState> read = read(file);
+    if (read.isEmpty()) {
       return OptionalInt.empty();
     }
-    for (String line : lines) {
+    String text = new String(read.get().content(), StandardCharsets.UTF_8);
+    for (String line : text.split("\n")) {
       String[] fields = line.split(":", -1);
       if (fields.length >= 3 && fields[0].equals(name)) {
         try {
           return OptionalInt.of(Integer.parseInt(fields[2]));
         } catch (NumberFormatException e) {
           throw new IOException(
-              file + ": id of " + name + " is not a number: '" + fields[2] + "'", e);
+              root + file + ": id of " + name + " is not a number: '" + fields[2] + "'");
         }
       }
     }
     return OptionalInt.empty();
   }
 
-  /**
-   * Checks (and with {@code create} makes, mode 0755) the first {@code count} components of {@code
-   * parts} as real directories, never links. Returns false when one is missing and not created.
-   */
-  private boolean walkDirectories(String hostPath, List<String> parts, int count, boolean create)
-      throws IOException {
-    FileStat st = posix.allocateStat();
-    for (int i = 1; i <= count; i++) {
-      String real = real(parts, i);
-      String shown = "/" + String.join("/", parts.subList(0, i));
-      if (posix.lstat(real, st) < 0) {
-        int errno = posix.errno();
-        if (errno != ENOENT) {
-          throw failure("walk to", hostPath, "lstat " + shown, errno);
-        }
-        if (!create) {
-          return false;
-        }
-        makeDirectory(hostPath, shown, real, real(parts, i - 1));
-        if (posix.lstat(real, st) < 0) {
-          throw failure("walk to", hostPath, "lstat " + shown, posix.errno());
-        }
-      }
-      if (st.isSymlink()) {
-        throw new UnsafePathException(
-            "refusing " + hostPath + ": " + shown + " is a symbolic link" + linkTarget(real));
-      }
-      if (!st.isDirectory()) {
-        throw new UnsafePathException(
-            "refusing " + hostPath + ": " + shown + " is not a directory (" + st.ftype() + ")");
-      }
-    }
-    return true;
-  }
-
-  private void makeDirectory(String hostPath, String shown, String real, String parent)
-      throws IOException {
-    if (posix.libc().mkdir(real, DIRECTORY_MODE) < 0) {
-      int errno = posix.errno();
-      if (errno == EEXIST) {
-        return; // someone made it meanwhile; the caller's lstat checks what it is
-      }
-      throw failure("write", hostPath, "mkdir " + shown, errno);
-    }
-    int fd = posix.open(real, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
-    if (fd < 0) {
-      throw failure("write", hostPath, "open new directory " + shown, posix.errno());
-    }
-    try {
-      check(posix.fchmod(fd, DIRECTORY_MODE), "write", hostPath, "fchmod 0755 " + shown);
-    } finally {
-      posix.close(fd);
-    }
-    observer.after(Step.DIRECTORY_CREATED, shown);
-    syncDirectory(parent, shown);
-  }
-
-  private void syncDirectory(String realDir, String hostPath) throws IOException {
-    int fd =
-        posix.open(
-            realDir.isEmpty() ? "/" : realDir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
-    if (fd < 0) {
-      throw failure("sync directory of", hostPath, "open", posix.errno());
-    }
-    try {
-      check(posix.fsync(fd), "sync directory of", hostPath, "fsync");
-    } finally {
-      posix.close(fd);
-    }
-    observer.after(Step.DIRECTORY_SYNCED, hostPath);
-  }
-
   private void writeAll(int fd, byte[] content, String path) throws IOException {
     byte[] rest = content;
     while (rest.length > 0) {
-      int n = posix.write(fd, rest, rest.length);
+      int n = tree.posix.write(fd, rest, rest.length);
       if (n < 0) {
-        throw failure("write", path, "write", posix.errno());
+        throw tree.failure("write", path, "write", tree.posix.errno());
       }
       rest = Arrays.copyOfRange(rest, n, rest.length); // short writes are rare on regular files
     }
   }
 
-  private void requireRegularOrAbsent(String hostPath, String real, FileStat st)
+  private void requireRegular(String hostPath, int dir, String name, FileStat st)
       throws UnsafePathException {
     if (st.isSymlink()) {
       throw new UnsafePathException(
-          "refusing " + hostPath + ": it is a symbolic link" + linkTarget(real));
+          "refusing " + hostPath + ": it is a symbolic link" + tree.linkTarget(dir, name));
     }
     if (!st.isFile()) {
       throw new UnsafePathException(
-          "refusing " + hostPath + ": it is not a regular file (" + st.ftype() + ")");
+          "refusing " + hostPath + ": it is not a regular file (" + HostTree.kind(st) + ")");
     }
-  }
-
-  private String linkTarget(String real) {
-    try {
-      return " (-> " + posix.readlink(real) + ")";
-    } catch (IOException | RuntimeException e) {
-      return "";
-    }
-  }
-
-  private void check(int result, String action, String path, String call) throws IOException {
-    if (result < 0) {
-      throw failure(action, path, call, posix.errno());
-    }
-  }
-
-  private IOException failure(String action, String path, String call, int errno) {
-    return new IOException(
-        action
-            + " "
-            + path
-            + ": "
-            + call
-            + ": "
-            + posix.strerror(errno)
-            + " (errno "
-            + errno
-            + ")");
   }
 
   private byte[] randomBytes() {
     byte[] b = new byte[6];
     random.nextBytes(b);
     return b;
-  }
-
-  private String real(List<String> parts, int count) {
-    return rootPrefix + (count == 0 ? "" : "/" + String.join("/", parts.subList(0, count)));
   }
 
   /** The components of an absolute host path; "." and ".." are refused, empty ones dropped. */

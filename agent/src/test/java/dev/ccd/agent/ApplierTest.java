@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ccd.agent.ApplyOutcome.Applied;
 import dev.ccd.agent.ApplyOutcome.Failed;
 import dev.ccd.agent.ApplyOutcome.Unchanged;
+import dev.ccd.host.Systemd;
 import dev.ccd.machineconfig.DesiredFile;
 import dev.ccd.machineconfig.DesiredFiles;
 import dev.ccd.machineconfig.Owner;
@@ -174,6 +175,64 @@ class ApplierTest {
     assertThat(files.read(CONF).orElseThrow().mode()).isEqualTo(0600);
     assertThat(files.text(CONF)).contains("old");
     assertThat(failed.rollback().complete()).isTrue();
+  }
+
+  @Test
+  void aFailedWriteIsRolledBackInsideTheOpenWindowAndCrioIsToldAfterItClosed() throws IOException {
+    files.put(CONF, "old", 0644);
+    files.failWritesTo(p -> p.equals(POLICY));
+    List<String> seen = new ArrayList<>();
+    dev.ccd.host.Systemd watching =
+        new Systemd() {
+          @Override
+          public Systemd.JobOutcome reload(String unit, java.time.Duration timeout)
+              throws IOException {
+            seen.add("reload while " + (mounts.writable() ? "writable" : "read-only"));
+            return systemd.reload(unit, timeout);
+          }
+
+          @Override
+          public Systemd.JobOutcome restart(String unit, java.time.Duration timeout)
+              throws IOException {
+            seen.add("restart while " + (mounts.writable() ? "writable" : "read-only"));
+            return systemd.restart(unit, timeout);
+          }
+
+          @Override
+          public String activeState(String unit) throws IOException {
+            return systemd.activeState(unit);
+          }
+        };
+    Applier watched =
+        new Applier(
+            files,
+            mounts,
+            CrioControl.using(watching, "crio.service", java.time.Duration.ofSeconds(5)),
+            state,
+            clock);
+    Plan plan =
+        plan(
+            "a",
+            "b",
+            CrioAction.RELOAD,
+            new Step.WriteFile(file(CONF, "new"), Step.Change.CONTENT),
+            new Step.WriteFile(file(POLICY, "{}"), Step.Change.CREATE));
+
+    Failed failed =
+        (Failed)
+            watched.apply(
+                plan,
+                AppliedConfig.none(),
+                new DesiredFiles("b", List.of(file(CONF, "new"), file(POLICY, "{}"))));
+
+    assertThat(failed.rollback().complete()).isTrue();
+    assertThat(files.text(CONF)).contains("old");
+    assertThat(mounts.events())
+        .as("one window: the restore happens in the window the writes opened")
+        .containsExactly("rw /etc/containers", "ro /etc/containers");
+    assertThat(seen)
+        .as("the rollback's crio job runs with the mount read-only again")
+        .containsExactly("reload while read-only");
   }
 
   @Test

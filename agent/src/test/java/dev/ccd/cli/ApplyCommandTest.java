@@ -156,7 +156,7 @@ class ApplyCommandTest {
 
   @Test
   void applyWaitsForNoOneWhileAnotherWriterHoldsTheHostLock() throws IOException {
-    try (var lock = dev.ccd.host.InstanceLock.acquire(root.resolve("run/ccd/agent.lock"))) {
+    try (var lock = dev.ccd.host.InstanceLock.acquire(root)) {
       int rc = ccd("apply", "--config", EXAMPLE.toString(), "--root", root.toString());
 
       assertThat(rc).isEqualTo(1);

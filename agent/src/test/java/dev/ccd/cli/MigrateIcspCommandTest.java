@@ -94,4 +94,66 @@ class MigrateIcspCommandTest {
         .isEqualTo(1);
     assertThat(err.toString()).contains("exists and is a file");
   }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "name {0}")
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {"../../escaped", "a/b", "UPPER", "-dash", "dot.", "with space", "tab\there"})
+  void aNameThatIsNoKubernetesNameIsRefusedAndNothingWritten(String name) throws Exception {
+    Path in =
+        Files.writeString(
+            dir.resolve("icsp.yaml"),
+            ICSPS.replace("{name: operators}", "{name: \"" + name.replace("\t", "\\t") + "\"}"));
+    Path dest = dir.resolve("a/b/out");
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+
+    int code = run(out, err, in.toString(), "--dest-dir", dest.toString());
+
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString())
+        .contains("metadata.name")
+        .contains("DNS-1123 subdomain")
+        .doesNotContain("\t");
+    try (var all = Files.walk(dir)) {
+      assertThat(all.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()))
+          .as("nothing written anywhere")
+          .containsExactly("icsp.yaml");
+    }
+  }
+
+  @Test
+  void aLinkedDestinationDirectoryIsRefused() throws Exception {
+    Path in = Files.writeString(dir.resolve("icsp.yaml"), ICSPS);
+    Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+    Path dest = Files.createSymbolicLink(dir.resolve("dest"), elsewhere);
+    StringWriter err = new StringWriter();
+
+    int code = run(new StringWriter(), err, in.toString(), "--dest-dir", dest.toString());
+
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString()).contains("--dest-dir " + dest + ": is a symbolic link");
+    try (var s = Files.list(elsewhere)) {
+      assertThat(s).isEmpty();
+    }
+  }
+
+  @Test
+  void aLinkAtATargetNameIsRefusedBeforeAnyFileIsWritten() throws Exception {
+    Path in = Files.writeString(dir.resolve("icsp.yaml"), ICSPS);
+    Path dest = Files.createDirectories(dir.resolve("dest"));
+    Path precious = Files.writeString(dir.resolve("precious"), "precious");
+    Files.createSymbolicLink(dest.resolve("imagedigestmirrorset_operators.yaml"), precious);
+    StringWriter err = new StringWriter();
+
+    int code = run(new StringWriter(), err, in.toString(), "--dest-dir", dest.toString());
+
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString())
+        .contains("cannot write into " + dest)
+        .contains("imagedigestmirrorset_operators.yaml: it is a symbolic link");
+    assertThat(precious).hasContent("precious");
+    assertThat(dest.resolve("imagedigestmirrorset_release.yaml"))
+        .as("not even the valid one: nothing is written unless all can be")
+        .doesNotExist();
+  }
 }

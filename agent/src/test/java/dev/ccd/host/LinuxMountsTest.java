@@ -143,4 +143,39 @@ class LinuxMountsTest {
         .hasMessageContaining(state.toString())
         .hasMessageContaining("sideways");
   }
+
+  @Test
+  void aStateFileNamingAMountThatHoldsNoManagedPathIsRefusedAndNothingRemounted()
+      throws IOException {
+    table("rw,relatime", "rw");
+    Files.createDirectories(state.getParent());
+    // crafted: would make the restore remount the host's / read-only
+    Files.writeString(state, "superblock /\n");
+
+    assertThatThrownBy(
+            () -> new LinuxMounts(root, state, mountinfo, kernel(false)).restoreAfterCrash())
+        .hasMessageContaining("refusing state file " + state)
+        .hasMessageContaining("line 1: / is not the mount of a path ccd manages (" + root + "/etc)")
+        .hasMessageContaining("nothing was remounted");
+    assertThat(calls).isEmpty();
+    assertThat(state).as("kept for inspection").exists();
+  }
+
+  @Test
+  void aLinkedStateDirectoryIsRefusedAndNothingRemountedOrWrittenOutside() throws IOException {
+    table("ro,relatime", "rw");
+    Path outside = Files.createDirectories(tmp.resolve("outside"));
+    Files.createDirectories(root.resolve("run"));
+    Files.createSymbolicLink(root.resolve("run/ccd"), outside);
+    LinuxMounts mounts = new LinuxMounts(root, state, mountinfo, kernel(false));
+
+    assertThatThrownBy(() -> mounts.openWritable("/etc/containers"))
+        .hasMessageContaining("/run/ccd is a symbolic link");
+    assertThatThrownBy(mounts::restoreAfterCrash)
+        .hasMessageContaining("/run/ccd is a symbolic link");
+    assertThat(calls).as("no remount without its record").isEmpty();
+    try (var s = Files.list(outside)) {
+      assertThat(s).isEmpty();
+    }
+  }
 }

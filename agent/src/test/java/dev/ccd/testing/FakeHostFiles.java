@@ -86,6 +86,16 @@ public final class FakeHostFiles implements HostFiles {
   }
 
   @Override
+  public List<String> removeTemporaryFiles(String dir) {
+    return List.of(); // writes here are atomic in memory: nothing is ever left behind
+  }
+
+  @Override
+  public List<String> temporaryFiles(String dir) {
+    return List.of();
+  }
+
+  @Override
   public OptionalInt uidOf(String user) {
     Integer id = users.get(user);
     return id == null ? OptionalInt.empty() : OptionalInt.of(id);

@@ -71,9 +71,9 @@ final class OutageBed implements AutoCloseable {
 
   void startAgent(String crioUnit, Duration jobTimeout) throws IOException {
     HostWiring host =
-        HostWiring.forRoot(
+        HostWiring.forAgent(
             root,
-            HostWiring.Settings.of(false, crioUnit, jobTimeout)
+            HostWiring.Settings.agent(crioUnit, jobTimeout)
                 .withEnvironment(Map.of("DBUS_SYSTEM_BUS_ADDRESS", sandbox.address())));
     host.applier().recover();
     agentClient = KubeClients.forUrl(api.url());
@@ -124,6 +124,31 @@ final class OutageBed implements AutoCloseable {
   }
 
   void awaitState(String state, String config, Duration deadline) {
+    try {
+      awaitStateOrTimeout(state, config, deadline);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      Map<String, String> now;
+      try {
+        now = annotations();
+      } catch (RuntimeException r) {
+        now = Map.of("(unreadable)", String.valueOf(r.getMessage()));
+      }
+      throw new AssertionError(
+          "no "
+              + state
+              + " for "
+              + config
+              + " within "
+              + deadline
+              + "; the Node says "
+              + now
+              + "; requests served "
+              + api.counts(),
+          e);
+    }
+  }
+
+  private void awaitStateOrTimeout(String state, String config, Duration deadline) {
     await()
         .atMost(deadline)
         .pollInterval(Duration.ofMillis(50))

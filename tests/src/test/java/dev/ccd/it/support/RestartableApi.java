@@ -244,12 +244,22 @@ public final class RestartableApi implements AutoCloseable {
         Matcher rv = RESOURCE_VERSION.matcher(String.valueOf(request.getPath()));
         if (rv.find() && Long.parseLong(rv.group(1)) <= staleAtOrBelow) {
           counts.computeIfAbsent("410 Gone", k -> new AtomicLong()).incrementAndGet();
+          // as kube-apiserver does: the watch opens, then says 410 Expired in an ERROR event
           return new MockResponse()
-              .setResponseCode(410)
-              .setBody(
-                  "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
-                      + "\"message\":\"too old resource version\",\"reason\":\"Expired\","
-                      + "\"code\":410}");
+              .withWebSocketUpgrade(
+                  new io.fabric8.mockwebserver.http.WebSocketListener() {
+                    @Override
+                    public void onOpen(
+                        io.fabric8.mockwebserver.http.WebSocket ws,
+                        io.fabric8.mockwebserver.http.Response response) {
+                      ws.send(
+                          "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\","
+                              + "\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                              + "\"message\":\"too old resource version\","
+                              + "\"reason\":\"Expired\",\"code\":410}}");
+                      ws.close(1000, "expired");
+                    }
+                  });
         }
       }
       return fault.answer(request).orElseGet(() -> super.dispatch(request));

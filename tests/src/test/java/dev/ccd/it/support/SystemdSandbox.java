@@ -14,9 +14,23 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class SystemdSandbox implements BeforeAllCallback, AfterAllCallback {
 
+  private final String suffix;
   private Path dir;
   private String address;
   private Thread shutdownHook;
+
+  /** One sandbox for the class, in {@code target/systemd-sandbox-<Class>}. */
+  public SystemdSandbox() {
+    this("");
+  }
+
+  /**
+   * A second (third…) sandbox for the same class, in {@code target/systemd-sandbox-<Class>-<name>},
+   * for tests that run several roots in parallel and count each one's crio actions apart.
+   */
+  public SystemdSandbox(String name) {
+    this.suffix = name.isEmpty() ? "" : "-" + name;
+  }
 
   /** The D-Bus address of the sandbox's system bus, as printed by {@code start}. */
   public String address() {
@@ -32,7 +46,9 @@ public final class SystemdSandbox implements BeforeAllCallback, AfterAllCallback
   public void beforeAll(ExtensionContext context) throws Exception {
     RootGuard.requireRootOrSkip("systemd-sandbox");
     dir =
-        Path.of("target", "systemd-sandbox-" + context.getRequiredTestClass().getSimpleName())
+        Path.of(
+                "target",
+                "systemd-sandbox-" + context.getRequiredTestClass().getSimpleName() + suffix)
             .toAbsolutePath();
     Files.createDirectories(dir);
     Process p =

@@ -12,7 +12,6 @@ import dev.ccd.registries.RegistriesToml;
 import dev.ccd.registries.SafeText;
 import dev.ccd.registries.Validator;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;

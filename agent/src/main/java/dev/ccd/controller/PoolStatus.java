@@ -1,6 +1,7 @@
 package dev.ccd.controller;
 
 import dev.ccd.kube.NodeAnnotations;
+import dev.ccd.registries.Validator;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,7 +83,12 @@ public record PoolStatus(
       nodeReason = degraded.size() + " nodes are reporting degraded status on sync";
       nodeMessage =
           degraded.stream()
-              .map(n -> "Node " + n.name() + " is reporting: " + quoted(n.config().reason()))
+              .map(
+                  n ->
+                      "Node "
+                          + n.name()
+                          + " is reporting: "
+                          + Validator.goQuote(n.config().reason()))
               .collect(Collectors.joining(", "));
       nodeMessage = NodeAnnotations.truncateReason(nodeMessage);
     }
@@ -108,22 +114,6 @@ public record PoolStatus(
         pool.generation(),
         configuration,
         out.list);
-  }
-
-  /** Go's {@code %q} for the text people put in reasons: quotes and backslashes escaped. */
-  static String quoted(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\t' -> b.append("\\t");
-        default -> b.append(c);
-      }
-    }
-    return b.append('"').toString();
   }
 
   /** Builds the condition list, keeping a transition time while the status stays. */

@@ -44,31 +44,14 @@ final class TomlPreScan {
 
   /** The 1-based line where a string longer than {@code max} characters starts, if one does. */
   static OptionalInt longString(String text, int max) {
-    int line = 1;
-    int n = text.length();
-    for (int i = 0; i < n; i++) {
-      char c = text.charAt(i);
-      if (c == '\n') {
-        line++;
-      } else if (c == '#') {
-        while (i + 1 < n && text.charAt(i + 1) != '\n') {
-          i++;
-        }
-      } else if (c == '"' || c == '\'') {
-        boolean multi = text.startsWith(c == '"' ? "\"\"\"" : "\'\'\'", i);
-        int end = skipString(text, i, c, multi);
-        if (end - i > max) {
-          return OptionalInt.of(line);
-        }
-        for (int j = i; j < end && j < n; j++) {
-          if (text.charAt(j) == '\n') {
-            line++;
+    return walk(
+        text,
+        new Visitor() {
+          @Override
+          public OptionalInt string(int start, int end, char quote, int line) {
+            return end - start > max ? OptionalInt.of(line) : OptionalInt.empty();
           }
-        }
-        i = end - 1;
-      }
-    }
-    return OptionalInt.empty();
+        });
   }
 
   /**
@@ -76,36 +59,31 @@ final class TomlPreScan {
    * string: tomlj fails an assertion on it (found by fuzzing) instead of reporting an error.
    */
   static OptionalInt badUnicodeEscape(String text) {
-    int line = 1;
-    int n = text.length();
-    for (int i = 0; i < n; i++) {
-      char c = text.charAt(i);
-      if (c == '\n') {
-        line++;
-      } else if (c == '#') {
-        while (i + 1 < n && text.charAt(i + 1) != '\n') {
-          i++;
-        }
-      } else if (c == '"' || c == '\'') {
-        boolean multi = text.startsWith(c == '"' ? "\"\"\"" : "\'\'\'", i);
-        int end = skipString(text, i, c, multi);
-        for (int j = i; j < end && j < n; j++) {
-          char d = text.charAt(j);
-          if (d == '\n') {
-            line++;
-          } else if (c == '"' && d == '\\' && j + 1 < end) {
-            char kind = text.charAt(j + 1);
-            int digits = kind == 'u' ? 4 : kind == 'U' ? 8 : 0;
-            if (digits > 0 && !hexDigits(text, j + 2, digits, end)) {
-              return OptionalInt.of(line);
+    return walk(
+        text,
+        new Visitor() {
+          @Override
+          public OptionalInt string(int start, int end, char quote, int line) {
+            if (quote != '"') {
+              return OptionalInt.empty(); // literal strings have no escapes
             }
-            j++; // the escaped character
+            int at = line;
+            for (int j = start; j < end; j++) {
+              char d = text.charAt(j);
+              if (d == '\n') {
+                at++;
+              } else if (d == '\\' && j + 1 < end) {
+                char kind = text.charAt(j + 1);
+                int digits = kind == 'u' ? 4 : kind == 'U' ? 8 : 0;
+                if (digits > 0 && !hexDigits(text, j + 2, digits, end)) {
+                  return OptionalInt.of(at);
+                }
+                j++; // the escaped character
+              }
+            }
+            return OptionalInt.empty();
           }
-        }
-        i = end - 1;
-      }
-    }
-    return OptionalInt.empty();
+        });
   }
 
   private static boolean hexDigits(String text, int from, int count, int end) {
@@ -122,11 +100,42 @@ final class TomlPreScan {
 
   /** The 1-based line where nesting first exceeds {@code maxDepth}, if it does. */
   static OptionalInt tooDeep(String text, int maxDepth) {
-    int depth = 0;
+    return walk(
+        text,
+        new Visitor() {
+          private int depth;
+
+          @Override
+          public OptionalInt bracket(char c, int line) {
+            if (c == '[' || c == '{') {
+              return ++depth > maxDepth ? OptionalInt.of(line) : OptionalInt.empty();
+            }
+            depth = Math.max(0, depth - 1);
+            return OptionalInt.empty();
+          }
+        });
+  }
+
+  /** What a walk reports: the first non-empty answer (a line) ends it. */
+  private interface Visitor {
+    /** A string from {@code start} (its opening quote) to {@code end} (exclusive). */
+    default OptionalInt string(int start, int end, char quote, int line) {
+      return OptionalInt.empty();
+    }
+
+    /** An opening or closing bracket or brace outside strings and comments. */
+    default OptionalInt bracket(char c, int line) {
+      return OptionalInt.empty();
+    }
+  }
+
+  /** Walks {@code text}, skipping comments, and shows {@code visitor} its strings and brackets. */
+  private static OptionalInt walk(String text, Visitor visitor) {
     int line = 1;
     int n = text.length();
     for (int i = 0; i < n; i++) {
       char c = text.charAt(i);
+      OptionalInt found = OptionalInt.empty();
       switch (c) {
         case '\n' -> line++;
         case '#' -> {
@@ -135,8 +144,9 @@ final class TomlPreScan {
           }
         }
         case '"', '\'' -> {
-          boolean multi = text.startsWith(c == '"' ? "\"\"\"" : "'''", i);
+          boolean multi = text.startsWith(c == '"' ? "\"\"\"" : "\'\'\'", i);
           int end = skipString(text, i, c, multi);
+          found = visitor.string(i, end, c, line);
           for (int j = i; j < end && j < n; j++) {
             if (text.charAt(j) == '\n') {
               line++;
@@ -144,13 +154,11 @@ final class TomlPreScan {
           }
           i = end - 1;
         }
-        case '[', '{' -> {
-          if (++depth > maxDepth) {
-            return OptionalInt.of(line);
-          }
-        }
-        case ']', '}' -> depth = Math.max(0, depth - 1);
+        case '[', '{', ']', '}' -> found = visitor.bracket(c, line);
         default -> {}
+      }
+      if (found.isPresent()) {
+        return found;
       }
     }
     return OptionalInt.empty();

@@ -415,7 +415,7 @@ public final class Validator {
   }
 
   /** Go's {@code %q} for the plain strings found in these files. */
-  static String goQuote(String s) {
+  public static String goQuote(String s) {
     StringBuilder b = new StringBuilder("\"");
     for (char c : s.toCharArray()) {
       switch (c) {

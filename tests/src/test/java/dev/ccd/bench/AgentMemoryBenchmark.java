@@ -3,6 +3,7 @@ package dev.ccd.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ccd.it.agent.AgentBed;
+import dev.ccd.it.support.AgentKubeconfig;
 import dev.ccd.it.support.SystemdSandbox;
 import dev.ccd.kube.ConfigState;
 import dev.ccd.packaging.JvmOptionsFile;
@@ -238,12 +239,8 @@ class AgentMemoryBenchmark {
   }
 
   private static Path kubeconfig(AgentBed bed) throws IOException {
-    return Files.writeString(
-        bed.root().resolveSibling(bed.root().getFileName() + ".kubeconfig"),
-        "apiVersion: v1\nkind: Config\nclusters:\n- name: mock\n  cluster: {server: '"
-            + bed.api().url()
-            + "'}\ncontexts:\n- name: mock\n  context: {cluster: mock, user: none}\n"
-            + "current-context: mock\nusers:\n- name: none\n  user: {}\n");
+    return AgentKubeconfig.write(
+        bed.root().resolveSibling(bed.root().getFileName() + ".kubeconfig"), bed.api().url());
   }
 
   /** Takes requests until the first one about a Node (the agent's first read of its Node). */

@@ -2,6 +2,7 @@ package dev.ccd.it.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ccd.it.support.AgentKubeconfig;
 import dev.ccd.kube.EmbeddedApi;
 import dev.ccd.kube.NodeAnnotations;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -50,13 +51,7 @@ class AgentWithoutBusIT {
           .resource(
               Serialization.unmarshal(Files.readString(EXAMPLE), GenericKubernetesResource.class))
           .create();
-      Path kubeconfig =
-          Files.writeString(
-              work.resolve("kubeconfig"),
-              "apiVersion: v1\nkind: Config\nclusters:\n- name: mock\n  cluster: {server: '"
-                  + api.url()
-                  + "'}\ncontexts:\n- name: mock\n  context: {cluster: mock, user: none}\n"
-                  + "current-context: mock\nusers:\n- name: none\n  user: {}\n");
+      Path kubeconfig = AgentKubeconfig.write(work.resolve("kubeconfig"), api.url());
       Files.createDirectories(root.resolve("etc/containers"));
       Path log = work.resolve("agent.log");
       ProcessBuilder pb =

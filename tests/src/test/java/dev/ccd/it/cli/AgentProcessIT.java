@@ -3,6 +3,7 @@ package dev.ccd.it.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ccd.it.support.AgentKubeconfig;
 import dev.ccd.it.support.SystemdSandbox;
 import dev.ccd.kube.EmbeddedApi;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -49,13 +50,7 @@ class AgentProcessIT {
     GenericKubernetesResource mc =
         Serialization.unmarshal(Files.readString(EXAMPLE), GenericKubernetesResource.class);
     api.client().resource(mc).create();
-    kubeconfig =
-        Files.writeString(
-            work.resolve("kubeconfig"),
-            "apiVersion: v1\nkind: Config\nclusters:\n- name: mock\n  cluster: {server: '"
-                + api.url()
-                + "'}\ncontexts:\n- name: mock\n  context: {cluster: mock, user: none}\n"
-                + "current-context: mock\nusers:\n- name: none\n  user: {}\n");
+    kubeconfig = AgentKubeconfig.write(work.resolve("kubeconfig"), api.url());
   }
 
   @AfterEach

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ccd.agent.Journal;
 import dev.ccd.it.agent.AgentBed;
+import dev.ccd.it.support.AgentKubeconfig;
 import dev.ccd.it.support.SystemdSandbox;
 import dev.ccd.kube.EmbeddedApi;
 import dev.ccd.kube.NodeAnnotations;

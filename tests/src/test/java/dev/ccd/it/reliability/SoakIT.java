@@ -7,6 +7,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ccd.it.support.AgentKubeconfig;
 import dev.ccd.it.support.SystemdSandbox;
 import dev.ccd.kube.Fabric8NodeApi;
 import java.nio.file.Files;

@@ -1,14 +1,14 @@
-package dev.ccd.it.reliability;
+package dev.ccd.it.support;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** A kubeconfig that points a {@code ccd agent} process at a mock API server. */
-final class AgentKubeconfig {
+public final class AgentKubeconfig {
   private AgentKubeconfig() {}
 
-  static Path write(Path file, String url) throws IOException {
+  public static Path write(Path file, String url) throws IOException {
     Files.createDirectories(file.getParent());
     return Files.writeString(
         file,

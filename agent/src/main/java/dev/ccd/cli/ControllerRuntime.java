@@ -69,7 +69,10 @@ public final class ControllerRuntime implements AutoCloseable {
                 clock),
         (api, client, s) ->
             new RolloutLoop(
-                api, new RolloutLoop.Settings(s.keys(), s.settle(), retry), clock, metrics::patched));
+                api,
+                new RolloutLoop.Settings(s.keys(), s.settle(), retry),
+                clock,
+                metrics::patched));
   }
 
   private final KubernetesClient client;

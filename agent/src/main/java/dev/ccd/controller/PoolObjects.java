@@ -65,8 +65,8 @@ public final class PoolObjects {
     }
 
     /**
-     * The status to write for {@code nodes}, or empty when it equals the status written before
-     * (so an unchanged pool costs no write).
+     * The status to write for {@code nodes}, or empty when it equals the status written before (so
+     * an unchanged pool costs no write).
      */
     public Optional<PoolStatus> nextStatus(
         List<PoolNode> nodes, Optional<String> renderFailure, Instant now) {
@@ -90,10 +90,11 @@ public final class PoolObjects {
     String name = p.getMetadata().getName();
     MachineConfigPoolSpec spec = p.getSpec() == null ? new MachineConfigPoolSpec() : p.getSpec();
     String target =
-        spec.getConfiguration() == null ? "" : Objects.toString(spec.getConfiguration().getName(), "");
+        spec.getConfiguration() == null
+            ? ""
+            : Objects.toString(spec.getConfiguration().getName(), "");
     MaxUnavailable max = maxUnavailable(spec.getMaxUnavailable());
-    long generation =
-        p.getMetadata().getGeneration() == null ? 0 : p.getMetadata().getGeneration();
+    long generation = p.getMetadata().getGeneration() == null ? 0 : p.getMetadata().getGeneration();
     Pool pool = new Pool(name, target, max, Boolean.TRUE.equals(spec.getPaused()), generation);
     return new PoolSpec(
         pool,

@@ -43,6 +43,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RenderLoop implements ControllerLoop {
   private static final Logger log = LoggerFactory.getLogger(RenderLoop.class);
+
   /** The queue key of a garbage collection pass (no pool has an empty name). */
   private static final String COLLECT = "";
 
@@ -226,7 +227,10 @@ public final class RenderLoop implements ControllerLoop {
         byName.put(name, MachineConfigReader.fromTree(t, "machineconfig/" + name));
       } catch (InvalidConfigException e) {
         Map<String, String> labels = new HashMap<>();
-        t.path("metadata").path("labels").properties().forEach(l -> labels.put(l.getKey(), l.getValue().asText()));
+        t.path("metadata")
+            .path("labels")
+            .properties()
+            .forEach(l -> labels.put(l.getKey(), l.getValue().asText()));
         broken.add(
             new Broken(
                 name,

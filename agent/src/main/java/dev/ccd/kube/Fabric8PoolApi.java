@@ -31,10 +31,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link PoolApi} over fabric8: one shared informer per kind (started and synced by the first watch, stopped
- * by {@link #close()}), typed openshift-model classes for pools and mirror sets, the MachineConfigs
- * as generic resources (their Ignition is read as written), and read-modify-write updates that
- * retry on 409 Conflict.
+ * {@link PoolApi} over fabric8: one shared informer per kind (started and synced by the first
+ * watch, stopped by {@link #close()}), typed openshift-model classes for pools and mirror sets, the
+ * MachineConfigs as generic resources (their Ignition is read as written), and read-modify-write
+ * updates that retry on 409 Conflict.
  */
 public final class Fabric8PoolApi implements PoolApi, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Fabric8PoolApi.class);
@@ -156,10 +156,7 @@ public final class Fabric8PoolApi implements PoolApi, AutoCloseable {
             .filter(i -> IMAGE_CONFIG.equals(name(i)))
             .findFirst();
     return MirrorSets.of(
-        started(idms).getStore().list(),
-        itms.getStore().list(),
-        icsp.getStore().list(),
-        image);
+        started(idms).getStore().list(), itms.getStore().list(), icsp.getStore().list(), image);
   }
 
   private synchronized <T> SharedIndexInformer<T> started(SharedIndexInformer<T> informer) {
@@ -249,7 +246,8 @@ public final class Fabric8PoolApi implements PoolApi, AutoCloseable {
           var op = client.resources(MachineConfigPool.class);
           MachineConfigPool current = op.withName(pool).get();
           if (current == null) {
-            throw new KubernetesClientException("MachineConfigPool " + pool + " not found", 404, null);
+            throw new KubernetesClientException(
+                "MachineConfigPool " + pool + " not found", 404, null);
           }
           MachineConfigPool changed = change.apply(current);
           if (status) {

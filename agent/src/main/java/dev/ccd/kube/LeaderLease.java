@@ -42,7 +42,11 @@ public final class LeaderLease implements AutoCloseable {
 
     public static Settings defaults(String namespace, String name, String identity) {
       return new Settings(
-          namespace, name, identity, Duration.ofSeconds(15), Duration.ofSeconds(10),
+          namespace,
+          name,
+          identity,
+          Duration.ofSeconds(15),
+          Duration.ofSeconds(10),
           Duration.ofSeconds(2));
     }
   }

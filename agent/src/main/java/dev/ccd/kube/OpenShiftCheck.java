@@ -21,8 +21,14 @@ public final class OpenShiftCheck {
       if (client.namespaces().withName(MCO_NAMESPACE).get() != null) {
         return Optional.of("namespace " + MCO_NAMESPACE + " exists");
       }
-      return client.apps().deployments().inAnyNamespace().withField("metadata.name", MCO_CONTROLLER).list()
-          .getItems().stream()
+      return client
+          .apps()
+          .deployments()
+          .inAnyNamespace()
+          .withField("metadata.name", MCO_CONTROLLER)
+          .list()
+          .getItems()
+          .stream()
           .filter(d -> MCO_CONTROLLER.equals(d.getMetadata().getName()))
           .findFirst()
           .map(

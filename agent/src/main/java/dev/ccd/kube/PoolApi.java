@@ -38,7 +38,9 @@ public interface PoolApi {
   /** Every MachineConfig as the JSON tree the API serves (so a bad one can be named, not lost). */
   List<JsonNode> machineConfigs();
 
-  /** The ImageDigestMirrorSets, ImageTagMirrorSets, ImageContentSourcePolicies and Image cluster. */
+  /**
+   * The ImageDigestMirrorSets, ImageTagMirrorSets, ImageContentSourcePolicies and Image cluster.
+   */
   MirrorSets mirrorSets();
 
   /** Creates the MachineConfig {@code object}, or replaces the one of its name. */

@@ -1,0 +1,309 @@
+package dev.ccd.it.controller;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.ccd.cli.ControllerRuntime;
+import dev.ccd.cli.Main;
+import dev.ccd.controller.PoolNode;
+import dev.ccd.controller.PoolObjects;
+import dev.ccd.controller.RenderedCollector;
+import dev.ccd.kube.EmbeddedApi;
+import dev.ccd.kube.LeaderLease;
+import dev.ccd.kube.NodeAnnotations;
+import dev.ccd.registries.MirrorSets;
+import dev.ccd.registries.MirrorSetsReader;
+import dev.ccd.testing.FakeHostFiles;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.openshift.api.model.machineconfiguration.v1.MachineConfigPool;
+import io.fabric8.openshift.api.model.machineconfiguration.v1.MachineConfigPoolBuilder;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * One controller test's world: the fabric8 mock API (CRUD) with a MachineConfigPool {@code worker}
+ * and N Nodes, each running the real agent loop in this JVM ({@link FleetAgent}), a recorder that
+ * sees every Node change in the API's order, and controllers ({@link ControllerRuntime}) started on
+ * demand with short Lease timings.
+ */
+final class ControllerBed implements AutoCloseable {
+  static final String POOL = "worker";
+  static final String WORKER_LABEL = "node-role.kubernetes.io/worker";
+  static final NodeAnnotations KEYS = new NodeAnnotations();
+  static final Duration DEADLINE = Duration.ofSeconds(45);
+
+  private final EmbeddedApi api = new EmbeddedApi();
+  private final Path dir;
+  private final List<String> nodeNames = new ArrayList<>();
+  private final Map<String, FleetAgent> agents = new LinkedHashMap<>();
+  private final List<ControllerRuntime> controllers = new ArrayList<>();
+  private final Recorder recorder = new Recorder();
+  private final SharedIndexInformer<Node> nodeInformer;
+
+  ControllerBed(String name, int nodes, String maxUnavailable, boolean paused) throws Exception {
+    dir = Path.of("target", "controller-it", name).toAbsolutePath();
+    Files.createDirectories(dir);
+    Instant created = Instant.parse("2026-01-01T00:00:00Z");
+    for (int i = 0; i < nodes; i++) {
+      String n = String.format("node-%02d", i);
+      nodeNames.add(n);
+      client()
+          .nodes()
+          .resource(
+              new NodeBuilder()
+                  .withNewMetadata()
+                  .withName(n)
+                  .withCreationTimestamp(created.toString())
+                  .withLabels(Map.of(WORKER_LABEL, ""))
+                  .endMetadata()
+                  .withNewStatus()
+                  .addNewCondition()
+                  .withType("Ready")
+                  .withStatus("True")
+                  .endCondition()
+                  .endStatus()
+                  .build())
+          .create();
+    }
+    client()
+        .resources(MachineConfigPool.class)
+        .resource(
+            new MachineConfigPoolBuilder()
+                .withNewMetadata()
+                .withName(POOL)
+                .endMetadata()
+                .withNewSpec()
+                .withMachineConfigSelector(
+                    new LabelSelectorBuilder()
+                        .withMatchLabels(Map.of("machineconfiguration.openshift.io/role", POOL))
+                        .build())
+                .withNodeSelector(
+                    new LabelSelectorBuilder().withMatchLabels(Map.of(WORKER_LABEL, "")).build())
+                .withMaxUnavailable(new IntOrString(maxUnavailable))
+                .withPaused(paused)
+                .endSpec()
+                .build())
+        .create();
+    nodeInformer = client().nodes().inform(recorder);
+  }
+
+  KubernetesClient client() {
+    return api.client();
+  }
+
+  List<String> nodes() {
+    return List.copyOf(nodeNames);
+  }
+
+  void startAgents() throws Exception {
+    startAgents(n -> FleetAgent.freshHost());
+  }
+
+  /** Starts the agent of every node; {@code host} gives each its host files. */
+  void startAgents(java.util.function.Function<String, FakeHostFiles> host) throws Exception {
+    for (String n : nodeNames) {
+      agents.put(n, new FleetAgent(client(), n, KEYS, host.apply(n)));
+    }
+  }
+
+  FleetAgent agent(String node) {
+    return agents.get(node);
+  }
+
+  /** A controller in this JVM holding Lease ccd-system/ccd-controller as {@code identity}. */
+  ControllerRuntime startController(String identity) throws Exception {
+    ControllerRuntime c =
+        ControllerRuntime.start(
+            client(),
+            new ControllerRuntime.Settings(
+                new LeaderLease.Settings(
+                    "ccd-system",
+                    "ccd-controller",
+                    identity,
+                    Duration.ofSeconds(2),
+                    Duration.ofMillis(1500),
+                    Duration.ofMillis(200)),
+                Optional.of("127.0.0.1:0"),
+                KEYS,
+                new RenderedCollector.Policy(Duration.ofHours(1), 5),
+                Duration.ofHours(1),
+                Duration.ofMillis(100)));
+    controllers.add(c);
+    return c;
+  }
+
+  /**
+   * Creates the mirror sets in {@code yaml} in the API and keeps the file for {@code ccd render}.
+   */
+  Path createMirrorSets(String fileName, String yaml) throws Exception {
+    Path file = dir.resolve(fileName);
+    Files.writeString(file, yaml);
+    MirrorSets sets = MirrorSetsReader.parse(yaml, file.toString());
+    sets.objects().forEach(o -> client().resource(o).create());
+    return file;
+  }
+
+  /** What {@code ccd render} prints for {@code args}; fails on a non-zero exit. */
+  static String ccdRender(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    var cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args);
+    if (code != 0) {
+      throw new AssertionError(
+          "ccd render " + String.join(" ", args) + " exited " + code + ": " + err);
+    }
+    return out.toString();
+  }
+
+  MachineConfigPool pool() {
+    return client().resources(MachineConfigPool.class).withName(POOL).get();
+  }
+
+  void editPool(UnaryOperator<MachineConfigPool> change) {
+    client().resources(MachineConfigPool.class).withName(POOL).edit(change);
+  }
+
+  /** The pool's {@code spec.configuration.name}, empty while none. */
+  String target() {
+    MachineConfigPool p = pool();
+    return p.getSpec().getConfiguration() == null
+        ? ""
+        : Optional.ofNullable(p.getSpec().getConfiguration().getName()).orElse("");
+  }
+
+  /** Waits for a rendered target, then for every node Done on it; returns it. */
+  String awaitRolledOut() {
+    String target =
+        await()
+            .atMost(DEADLINE)
+            .pollInterval(Duration.ofMillis(100))
+            .until(this::target, t -> !t.isEmpty());
+    await()
+        .atMost(DEADLINE)
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> nodeNames.stream().allMatch(n -> recorder.doneOn(n, target)));
+    return target;
+  }
+
+  Recorder recorder() {
+    return recorder;
+  }
+
+  /**
+   * How many PATCH requests set each node's desiredConfig, from the mock server's request log
+   * (which this call empties). The agents' own patches never name desiredConfig.
+   */
+  Map<String, Integer> desiredConfigPatches() throws InterruptedException {
+    Map<String, Integer> count = new TreeMap<>();
+    RecordedRequest r;
+    while ((r = api.server().takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
+      String path = r.getPath() == null ? "" : r.getPath();
+      if ("PATCH".equals(r.getMethod())
+          && path.startsWith("/api/v1/nodes/")
+          && r.getUtf8Body() != null
+          && r.getUtf8Body().contains(KEYS.desiredConfigKey())) {
+        String node = path.substring("/api/v1/nodes/".length()).replaceAll("\\?.*", "");
+        count.merge(node, 1, Integer::sum);
+      }
+    }
+    return count;
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (ControllerRuntime c : controllers) {
+      c.close();
+    }
+    for (FleetAgent a : agents.values()) {
+      a.close();
+    }
+    nodeInformer.close();
+    api.close();
+  }
+
+  /**
+   * Every Node change in the order the API's watch delivers them: the unavailable count after each
+   * (issue 9's definition, {@link PoolNode#unavailable()}), and each node's desiredConfig values in
+   * order.
+   */
+  static final class Recorder implements ResourceEventHandler<Node> {
+    private final Map<String, PoolNode> latest = new HashMap<>();
+    private final Map<String, List<String>> desired = new HashMap<>();
+    private int maxUnavailable;
+    private int changes;
+
+    @Override
+    public synchronized void onAdd(Node n) {
+      record(n);
+    }
+
+    @Override
+    public synchronized void onUpdate(Node oldObj, Node n) {
+      record(n);
+    }
+
+    @Override
+    public synchronized void onDelete(Node n, boolean unknown) {
+      latest.remove(n.getMetadata().getName());
+    }
+
+    private void record(Node n) {
+      PoolNode p = PoolObjects.node(n, KEYS);
+      latest.put(p.name(), p);
+      List<String> seen = desired.computeIfAbsent(p.name(), k -> new ArrayList<>());
+      String d = p.config().desiredConfig();
+      if (!d.isEmpty() && (seen.isEmpty() || !seen.get(seen.size() - 1).equals(d))) {
+        seen.add(d);
+      }
+      int unavailable = (int) latest.values().stream().filter(PoolNode::unavailable).count();
+      maxUnavailable = Math.max(maxUnavailable, unavailable);
+      changes++;
+    }
+
+    synchronized int maxUnavailable() {
+      return maxUnavailable;
+    }
+
+    synchronized int changes() {
+      return changes;
+    }
+
+    synchronized boolean doneOn(String node, String config) {
+      PoolNode p = latest.get(node);
+      return p != null && p.updatedTo(config);
+    }
+
+    synchronized Optional<PoolNode> node(String node) {
+      return Optional.ofNullable(latest.get(node));
+    }
+
+    /** Each node's desiredConfig values in the order they appeared (repeats collapsed). */
+    synchronized Map<String, List<String>> desired() {
+      Map<String, List<String>> copy = new TreeMap<>();
+      desired.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+      return copy;
+    }
+  }
+}

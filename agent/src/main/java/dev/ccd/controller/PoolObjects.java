@@ -53,6 +53,13 @@ public final class PoolObjects {
       return pool.name();
     }
 
+    /** This pool with {@code target} as its {@code spec.configuration}, as just written. */
+    public PoolSpec withTarget(String target) {
+      Pool p =
+          new Pool(pool.name(), target, pool.maxUnavailable(), pool.paused(), pool.generation());
+      return new PoolSpec(p, machineConfigSelector, nodeSelector, status);
+    }
+
     /** The pool's nodes among {@code nodes}: those its {@code nodeSelector} matches. */
     public List<PoolNode> select(List<Node> nodes, NodeAnnotations keys) {
       if (nodeSelector.isEmpty()) {

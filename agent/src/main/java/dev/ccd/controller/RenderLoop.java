@@ -126,22 +126,30 @@ public final class RenderLoop implements ControllerLoop {
       log.warn("MachineConfigPool {}: {}", name, e.getMessage());
       return;
     }
-    Optional<String> failure = renderConfigs(spec);
-    failure.ifPresent(f -> log.warn("MachineConfigPool {} not rendered: {}", name, f));
-    List<PoolNode> nodes = spec.select(api.nodes(), settings.keys());
-    Optional<PoolStatus> status = spec.nextStatus(nodes, failure, clock.instant());
+    Outcome outcome = renderConfigs(spec);
+    outcome.failure().ifPresent(f -> log.warn("MachineConfigPool {} not rendered: {}", name, f));
+    PoolSpec now = spec.withTarget(outcome.target());
+    List<PoolNode> nodes = now.select(api.nodes(), settings.keys());
+    Optional<PoolStatus> status = now.nextStatus(nodes, outcome.failure(), clock.instant());
     if (status.isPresent()) {
       api.setPoolStatus(name, PoolObjects.write(status.get()));
     }
   }
 
-  /** Writes what the pool renders to; the failure, if it cannot be rendered. */
-  private Optional<String> renderConfigs(PoolSpec spec) throws KubeApiException {
+  /** The pool's target after a pass, and why it could not be rendered, if it could not. */
+  private record Outcome(String target, Optional<String> failure) {
+    static Outcome failed(PoolSpec spec, String why) {
+      return new Outcome(spec.pool().target(), Optional.of(why));
+    }
+  }
+
+  /** Writes what the pool renders to. */
+  private Outcome renderConfigs(PoolSpec spec) throws KubeApiException {
     String name = spec.name();
     GeneratedConfig generated =
         RegistriesRender.forPool(name, api.mirrorSets(), Layout.DROPIN, Optional.empty());
     if (generated instanceof GeneratedConfig.Invalid invalid) {
-      return Optional.of(invalid.message());
+      return Outcome.failed(spec, invalid.message());
     }
     GeneratedConfig.Generated gen = (GeneratedConfig.Generated) generated;
     Configs configs = configs(api.machineConfigs());
@@ -151,7 +159,7 @@ public final class RenderLoop implements ControllerLoop {
             .map(b -> b.message())
             .toList();
     if (!broken.isEmpty()) {
-      return Optional.of(String.join("; ", broken));
+      return Outcome.failed(spec, String.join("; ", broken));
     }
     writeIfChanged(configs.byName().get(gen.document().name()), gen);
     PoolRender render =
@@ -160,7 +168,7 @@ public final class RenderLoop implements ControllerLoop {
             spec.machineConfigSelector(),
             RenderPlanner.withGenerated(configs.valid(), gen.document()));
     if (render instanceof PoolRender.Failed failed) {
-      return Optional.of(failed.message());
+      return Outcome.failed(spec, failed.message());
     }
     PoolRender.Rendered rendered = (PoolRender.Rendered) render;
     if (!configs.byName().containsKey(rendered.name())) {
@@ -171,7 +179,7 @@ public final class RenderLoop implements ControllerLoop {
       api.setPoolConfiguration(name, rendered.name(), rendered.sources());
       log.info("MachineConfigPool {}: target {}", name, rendered.name());
     }
-    return Optional.empty();
+    return new Outcome(rendered.name(), Optional.empty());
   }
 
   private void writeIfChanged(MachineConfigDocument existing, GeneratedConfig.Generated gen)

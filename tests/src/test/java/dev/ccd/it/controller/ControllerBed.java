@@ -17,10 +17,16 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.fabric8.openshift.api.model.machineconfiguration.v1.MachineConfigPool;
 import io.fabric8.openshift.api.model.machineconfiguration.v1.MachineConfigPoolBuilder;
 import java.io.PrintWriter;
@@ -36,7 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
 /**
@@ -58,6 +64,9 @@ final class ControllerBed implements AutoCloseable {
   private final List<ControllerRuntime> controllers = new ArrayList<>();
   private final Recorder recorder = new Recorder();
   private final SharedIndexInformer<Node> nodeInformer;
+  private final List<KubernetesClient> clients = new ArrayList<>();
+  private final Map<String, Integer> patches = new ConcurrentHashMap<>();
+  private static final String NODES_PATH = "/api/v1/nodes/";
 
   ControllerBed(String name, int nodes, String maxUnavailable, boolean paused) throws Exception {
     dir = Path.of("target", "controller-it", name).toAbsolutePath();
@@ -133,7 +142,7 @@ final class ControllerBed implements AutoCloseable {
   ControllerRuntime startController(String identity) throws Exception {
     ControllerRuntime c =
         ControllerRuntime.start(
-            client(),
+            countingClient(),
             new ControllerRuntime.Settings(
                 new LeaderLease.Settings(
                     "ccd-system",
@@ -212,23 +221,40 @@ final class ControllerBed implements AutoCloseable {
   }
 
   /**
-   * How many PATCH requests set each node's desiredConfig, from the mock server's request log
-   * (which this call empties). The agents' own patches never name desiredConfig.
+   * How many PATCH requests the controllers sent to set each node's desiredConfig, counted on the
+   * controllers' HTTP client as they left it.
    */
-  Map<String, Integer> desiredConfigPatches() throws InterruptedException {
-    Map<String, Integer> count = new TreeMap<>();
-    RecordedRequest r;
-    while ((r = api.server().takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
-      String path = r.getPath() == null ? "" : r.getPath();
-      if ("PATCH".equals(r.getMethod())
-          && path.startsWith("/api/v1/nodes/")
-          && r.getUtf8Body() != null
-          && r.getUtf8Body().contains(KEYS.desiredConfigKey())) {
-        String node = path.substring("/api/v1/nodes/".length()).replaceAll("\\?.*", "");
-        count.merge(node, 1, Integer::sum);
-      }
-    }
-    return count;
+  Map<String, Integer> desiredConfigPatches() {
+    return new TreeMap<>(patches);
+  }
+
+  /** A client for the controllers that counts their desiredConfig PATCH requests per node. */
+  private KubernetesClient countingClient() {
+    KubernetesClient c =
+        new KubernetesClientBuilder()
+            .withConfig(new ConfigBuilder(Config.empty()).withMasterUrl(api.url()).build())
+            .withHttpClientFactory(new JdkHttpClientFactory())
+            .withHttpClientBuilderConsumer(
+                b ->
+                    b.addOrReplaceInterceptor(
+                        "count-desired-config",
+                        new Interceptor() {
+                          @Override
+                          public void before(
+                              BasicBuilder builder, HttpRequest request, RequestTags tags) {
+                            String path = request.uri().getPath();
+                            String body = request.bodyString();
+                            if ("PATCH".equals(request.method())
+                                && path.startsWith(NODES_PATH)
+                                && body != null
+                                && body.contains(KEYS.desiredConfigKey())) {
+                              patches.merge(path.substring(NODES_PATH.length()), 1, Integer::sum);
+                            }
+                          }
+                        }))
+            .build();
+    clients.add(c);
+    return c;
   }
 
   @Override
@@ -236,6 +262,7 @@ final class ControllerBed implements AutoCloseable {
     for (ControllerRuntime c : controllers) {
       c.close();
     }
+    clients.forEach(KubernetesClient::close);
     for (FleetAgent a : agents.values()) {
       a.close();
     }

@@ -1,5 +1,6 @@
-package dev.ccd.controller;
+package dev.ccd.agent;
 
+import dev.ccd.kube.DrainState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ccd.kube.NodeAnnotations;

@@ -1,5 +1,7 @@
 package dev.ccd.controller;
 
+import dev.ccd.kube.NodePod;
+import dev.ccd.kube.BlockedEviction;
 import dev.ccd.kube.DrainRequest;
 import dev.ccd.kube.DrainState;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -188,8 +188,7 @@ public final class DrainLoop implements ControllerLoop {
       return;
     }
     String reason = DrainPlanner.blockedReason(node, e.request(), after);
-    api.patchAnnotations(
-        node, Map.of(keys.reasonKey(), NodeAnnotations.truncateReason(reason)));
+    api.patchAnnotations(node, Map.of(keys.reasonKey(), NodeAnnotations.truncateReason(reason)));
     events.emit(
         node,
         EventType.WARNING,

@@ -1,8 +1,8 @@
 package dev.ccd.agent;
 
-import dev.ccd.kube.DrainState;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ccd.kube.DrainState;
 import dev.ccd.kube.NodeAnnotations;
 import dev.ccd.plan.CrioAction;
 import dev.ccd.plan.Disruption;

@@ -1,11 +1,11 @@
 package dev.ccd.controller;
 
-import dev.ccd.kube.NodePod;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.ccd.kube.BlockedEviction;
 import dev.ccd.kube.DrainRequest;
 import dev.ccd.kube.DrainState;
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.ccd.kube.NodePod;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -188,7 +188,10 @@ public final class Fabric8Drain implements DrainApi, AutoCloseable {
     if (message.isEmpty()) {
       message = body == null ? "" : body.strip();
     }
-    String text = code == TOO_MANY_REQUESTS ? message : "HTTP " + code + ": " + message;
+    String text =
+        code == TOO_MANY_REQUESTS
+            ? message
+            : "HTTP " + code + (message.isEmpty() ? " with no message" : ": " + message);
     return new BlockedEviction(ref, budgets, NodeAnnotations.truncateReason(text));
   }
 

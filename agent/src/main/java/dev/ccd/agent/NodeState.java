@@ -2,6 +2,8 @@ package dev.ccd.agent;
 
 import dev.ccd.kube.ConfigState;
 import dev.ccd.kube.ConfigStatus;
+import dev.ccd.kube.DrainRequest;
+import dev.ccd.kube.DrainState;
 import dev.ccd.kube.EventSink;
 import dev.ccd.kube.EventType;
 import dev.ccd.kube.KubeApiException;
@@ -10,6 +12,7 @@ import dev.ccd.kube.NodeApi;
 import dev.ccd.kube.NodeView;
 import dev.ccd.observe.AgentMetrics;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -92,19 +95,55 @@ public final class NodeState {
         "Updating from " + (from.isEmpty() ? "no config" : from) + " to " + to);
   }
 
-  /** The safe-change rules call for a drain that no controller performs here. */
-  public void drainNotPerformed(String config, String reasons) {
-    events.emit(
-        node,
-        EventType.WARNING,
-        "DrainNotPerformed",
-        NodeAnnotations.truncateReason(
-            "Applying " + config + " without draining; the change calls for a drain: " + reasons));
+  /** The Node's drain annotations as last known. */
+  public DrainState drainState() {
+    return DrainState.read(known, keys);
   }
 
-  /** Done on {@code config}; {@code forceServed} is the force-reapply request now served. */
+  /**
+   * The plan calls for a drain: {@code state=Working}, a reason saying the update waits for it, and
+   * {@code desiredDrain=drain-<config>} in one patch, then Event {@code DrainRequested}. The files
+   * are written once the controller answers with {@code lastAppliedDrain}.
+   */
+  public void drainRequested(DrainRequest request, String from, String why)
+      throws KubeApiException {
+    String reason =
+        "waiting for the controller to drain the node before applying "
+            + request.config()
+            + " (the change calls for a drain: "
+            + why
+            + ")";
+    Map<String, String> patch = new LinkedHashMap<>(keys.working());
+    patch.put(keys.reasonKey(), NodeAnnotations.truncateReason(reason));
+    patch.put(keys.desiredDrainKey(), request.wire());
+    if (patch(patch)) {
+      events.emit(
+          node,
+          EventType.NORMAL,
+          "DrainRequested",
+          NodeAnnotations.truncateReason(
+              "Updating from "
+                  + (from.isEmpty() ? "no config" : from)
+                  + " to "
+                  + request.config()
+                  + " needs a drain; asked the controller for "
+                  + request.wire()
+                  + ": "
+                  + why));
+    }
+  }
+
+  /**
+   * Done on {@code config}; {@code forceServed} is the force-reapply request now served. When a
+   * drain was asked for (and not yet undone), the same patch asks {@code uncordon-<config>}.
+   */
   public void done(String config, String forceServed, boolean applied) throws KubeApiException {
-    boolean changed = patch(keys.done(config, forceServed));
+    Map<String, String> wanted = new LinkedHashMap<>(keys.done(config, forceServed));
+    if (DrainGate.afterDone(config, drainState()) instanceof DrainGate.Gate.Ask ask) {
+      wanted.put(keys.desiredDrainKey(), ask.request().wire());
+      LOG.info("node {} done on {}: asking the controller for {}", node, config, ask.request());
+    }
+    boolean changed = patch(wanted);
     if (applied) {
       events.emit(node, EventType.NORMAL, "Applied", "Applied MachineConfig " + config);
       metrics.lastApplied(clock.instant());

@@ -221,13 +221,24 @@ public final class Reconciler {
       return Next.IDLE;
     }
 
-    node.working(applied.name(), desired);
-    if (ready.plan().disruption().drain()) {
-      // Draining belongs to the rollout controller; until one drives this node, say so plainly.
+    DrainGate.Gate gate =
+        DrainGate.beforeWrite(ready.plan().disruption(), desired, node.drainState());
+    if (gate instanceof DrainGate.Gate.Ask ask) {
+      // The controller drains; this pass ends and the Node's next change (lastAppliedDrain)
+      // brings the agent back here, also after a restart: the annotations are the memory.
       String why = String.join("; ", ready.plan().disruption().reasons());
-      LOG.warn("update to {} calls for a drain, which ccd does not perform yet: {}", desired, why);
-      node.drainNotPerformed(desired, why);
+      LOG.info("update to {} calls for a drain, asking for {}: {}", desired, ask.request(), why);
+      node.drainRequested(ask.request(), applied.name(), why);
+      return Next.IDLE;
     }
+    if (gate instanceof DrainGate.Gate.Wait wait) {
+      LOG.debug("update to {} waits for the controller to carry out {}", desired, wait.request());
+      return Next.IDLE;
+    }
+    if (ready.plan().disruption().drain()) {
+      LOG.info("update to {} goes on: {}", desired, ((DrainGate.Gate.Open) gate).why());
+    }
+    node.working(applied.name(), desired);
     ApplyOutcome outcome = applier.apply(ready.plan(), applied, ready.desired());
     if (outcome instanceof Failed failed) {
       return failed(status, desired, failed, tally, forceFile);

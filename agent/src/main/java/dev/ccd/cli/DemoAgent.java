@@ -61,7 +61,17 @@ final class DemoAgent {
       KubernetesClient client = api.client();
       client
           .nodes()
-          .resource(new NodeBuilder().withNewMetadata().withName(NODE).endMetadata().build())
+          // One node and no drain controller: a single-replica control plane, never drained.
+          .resource(
+              new NodeBuilder()
+                  .withNewMetadata()
+                  .withName(NODE)
+                  .withAnnotations(
+                      java.util.Map.of(
+                          new dev.ccd.kube.NodeAnnotations().controlPlaneTopologyKey(),
+                          dev.ccd.kube.DrainState.SINGLE_REPLICA))
+                  .endMetadata()
+                  .build())
           .create();
       String good = rendered(generatedConfigYaml);
       String goodName = create(client, good);

@@ -1,5 +1,6 @@
 package dev.ccd.controller;
 
+import dev.ccd.kube.DrainRequest;
 import java.time.Instant;
 import java.util.List;
 

@@ -1,5 +1,7 @@
 package dev.ccd.controller;
 
+import dev.ccd.kube.BlockedEviction;
+import dev.ccd.kube.DrainRequest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;

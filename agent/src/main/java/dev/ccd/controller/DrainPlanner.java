@@ -1,5 +1,9 @@
 package dev.ccd.controller;
 
+import dev.ccd.kube.BlockedEviction;
+import dev.ccd.kube.DrainRequest;
+import dev.ccd.kube.DrainState;
+import dev.ccd.kube.NodePod;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -7,6 +7,7 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.Dispatcher;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.HashMap;
@@ -31,14 +32,22 @@ public final class EmbeddedApi implements AutoCloseable {
   private final KubernetesClient client;
 
   public EmbeddedApi() throws IOException {
-    Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+    this(new HashMap<>());
+  }
+
+  private EmbeddedApi(Map<ServerRequest, Queue<ServerResponse>> responses) throws IOException {
+    this(responses, new KubernetesMixedDispatcher(responses));
+  }
+
+  /** An API answered by {@code dispatcher} (a CRUD dispatcher that handles some paths itself). */
+  public EmbeddedApi(Dispatcher dispatcher) throws IOException {
+    this(new HashMap<>(), dispatcher);
+  }
+
+  private EmbeddedApi(Map<ServerRequest, Queue<ServerResponse>> responses, Dispatcher dispatcher)
+      throws IOException {
     server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            responses,
-            new KubernetesMixedDispatcher(responses),
-            false);
+        new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false);
     server.init(InetAddress.getByName("127.0.0.1"), 0);
     client = KubeClients.forUrl(url());
   }

@@ -40,6 +40,16 @@ public final class KubeClients {
     return build(new ConfigBuilder(Config.empty()).withMasterUrl(url).withTrustCerts(true).build());
   }
 
+  /**
+   * A client like {@code client} whose requests fabric8 never repeats. fabric8 retries a request
+   * answered 429 or 5xx up to {@code requestRetryBackoffLimit} times; for an eviction a 429 is the
+   * answer (a PodDisruptionBudget forbids it), and the caller keeps its own cadence.
+   */
+  public static KubernetesClient withoutRetries(KubernetesClient client) {
+    return build(
+        new ConfigBuilder(client.getConfiguration()).withRequestRetryBackoffLimit(0).build());
+  }
+
   private static KubernetesClient build(Config config) {
     config.setUserAgent(USER_AGENT);
     return new KubernetesClientBuilder()

@@ -96,23 +96,26 @@ class ReconcilerTest {
         }
       };
 
-  final Reconciler reconciler =
-      new Reconciler(
-          configsSeen,
-          new NodeState(NODE, nodes, events, KEYS, metrics, clock),
-          new UpdatePreparation(
-              files,
-              ManagedPaths.DEFAULT,
-              StatePaths.DEFAULT,
-              new Planner(DisruptionPolicy.withDefaults(text -> parser.apply(text))),
-              desired -> List.copyOf(contentProblems)),
-          applier,
-          store,
-          files,
-          List.of("/etc/containers/registries.conf.d"),
-          metrics,
-          clock,
-          () -> kicks.add("kick"));
+  final Reconciler reconciler = newReconciler();
+
+  Reconciler newReconciler() {
+    return new Reconciler(
+        configsSeen,
+        new NodeState(NODE, nodes, events, KEYS, metrics, clock),
+        new UpdatePreparation(
+            files,
+            ManagedPaths.DEFAULT,
+            StatePaths.DEFAULT,
+            new Planner(DisruptionPolicy.withDefaults(text -> parser.apply(text))),
+            desired -> List.copyOf(contentProblems)),
+        applier,
+        store,
+        files,
+        List.of("/etc/containers/registries.conf.d"),
+        metrics,
+        clock,
+        () -> kicks.add("kick"));
+  }
 
   @AfterEach
   void close() {
@@ -350,23 +353,96 @@ class ReconcilerTest {
     assertThat(files.read(Reconciler.FORCE_FILE)).isEmpty();
   }
 
-  @Test
-  void aChangeThatCallsForADrainIsAppliedWithAWarningEvent() {
+  static final String TAG_ONLY_MIRROR =
+      "[[registry]]\nlocation = \"quay.io\"\n[[registry.mirror]]\n"
+          + "location = \"m.example.com\"\npull-from-mirror = \"tag-only\"\n";
+
+  void analyseRegistries() {
     parser = text -> dev.ccd.machineconfig.ContentValidator.parseRegistries(text, DROPIN);
-    configs.put(
-        "a",
-        config(
-            "a",
-            "[[registry]]\nlocation = \"quay.io\"\n[[registry.mirror]]\n"
-                + "location = \"m.example.com\"\npull-from-mirror = \"tag-only\"\n"));
+  }
+
+  @Test
+  void aChangeThatCallsForADrainAsksForItAndWritesNothingUntilItIsDone() throws Exception {
+    analyseRegistries();
+    configs.put("a", config("a", TAG_ONLY_MIRROR));
+
+    assertThat(desire("a")).isEqualTo(Next.IDLE);
+
+    assertThat(state()).isEqualTo("Working");
+    assertThat(nodes.annotation(KEYS.desiredDrainKey())).isEqualTo("drain-a");
+    assertThat(nodes.annotation(KEYS.reasonKey()))
+        .startsWith("waiting for the controller to drain the node before applying a")
+        .contains("new registry \"quay.io\" has mirror m.example.com");
+    assertThat(files.read(DROPIN)).isEmpty();
+    assertThat(systemd.calls()).isEmpty();
+    assertThat(events.reasons()).containsExactly("DrainRequested");
+
+    reconciler.pass(nodes.view()); // a Node change that is not the answer: still waiting
+    assertThat(files.read(DROPIN)).isEmpty();
+    assertThat(events.reasons()).containsExactly("DrainRequested");
+
+    reconciler.pass(nodes.annotate(Map.of(KEYS.lastAppliedDrainKey(), "drain-a")));
+
+    assertThat(state()).isEqualTo("Done");
+    assertThat(files.text(DROPIN).orElseThrow()).contains("m.example.com");
+    assertThat(nodes.annotation(KEYS.desiredDrainKey())).isEqualTo("uncordon-a");
+    assertThat(nodes.annotation(KEYS.reasonKey())).isEmpty();
+    assertThat(events.reasons()).containsExactly("DrainRequested", "UpdateStarted", "Applied");
+  }
+
+  @Test
+  void aRestartedAgentResumesTheDrainFromTheAnnotations() throws Exception {
+    analyseRegistries();
+    configs.put("a", config("a", TAG_ONLY_MIRROR));
+    desire("a");
+    reconciler.close();
+    Reconciler restarted = newReconciler();
+    try {
+      restarted.pass(nodes.view());
+      assertThat(files.read(DROPIN)).isEmpty();
+      assertThat(events.reasons()).containsExactly("DrainRequested");
+
+      restarted.pass(nodes.annotate(Map.of(KEYS.lastAppliedDrainKey(), "drain-a")));
+
+      assertThat(state()).isEqualTo("Done");
+      assertThat(files.text(DROPIN).orElseThrow()).contains("m.example.com");
+    } finally {
+      restarted.close();
+    }
+  }
+
+  @Test
+  void aSingleReplicaControlPlaneIsNeverDrained() throws Exception {
+    analyseRegistries();
+    nodes.annotate(Map.of(KEYS.controlPlaneTopologyKey(), "SingleReplica"));
+    configs.put("a", config("a", TAG_ONLY_MIRROR));
 
     desire("a");
 
     assertThat(state()).isEqualTo("Done");
-    assertThat(events.reasons()).containsExactly("UpdateStarted", "DrainNotPerformed", "Applied");
-    assertThat(events.events().get(1))
-        .contains("new registry \"quay.io\" has mirror m.example.com")
-        .contains("without draining");
+    assertThat(files.text(DROPIN).orElseThrow()).contains("m.example.com");
+    assertThat(nodes.annotation(KEYS.desiredDrainKey())).isNull();
+    assertThat(events.reasons()).containsExactly("UpdateStarted", "Applied");
+  }
+
+  @Test
+  void aSafeChangeNeitherDrainsNorAsksForAnUncordon() throws Exception {
+    configs.put("a", config("a", "[[registry]]\nlocation = \"quay.io\"\n"));
+    desire("a");
+    analyseRegistries();
+    configs.put(
+        "b",
+        config(
+            "b",
+            "[[registry]]\nlocation = \"quay.io\"\n[[registry.mirror]]\n"
+                + "location = \"m.example.com\"\npull-from-mirror = \"digest-only\"\n"));
+
+    desire("b");
+
+    assertThat(state()).isEqualTo("Done");
+    assertThat(files.text(DROPIN).orElseThrow()).contains("digest-only");
+    assertThat(nodes.annotation(KEYS.desiredDrainKey())).isNull();
+    assertThat(events.reasons()).doesNotContain("DrainRequested");
   }
 
   @Test

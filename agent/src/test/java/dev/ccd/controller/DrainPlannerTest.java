@@ -2,6 +2,10 @@ package dev.ccd.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ccd.kube.BlockedEviction;
+import dev.ccd.kube.DrainRequest;
+import dev.ccd.kube.DrainState;
+import dev.ccd.kube.NodePod;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

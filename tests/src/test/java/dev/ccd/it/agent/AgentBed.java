@@ -77,7 +77,20 @@ public final class AgentBed implements AutoCloseable {
   private final Watch recorder;
   private final List<AutoCloseable> agents = new ArrayList<>();
 
+  /**
+   * A one-node cluster: the Node says {@code controlPlaneTopology=SingleReplica}, so the agent
+   * applies changes that call for a drain without one (no drain controller runs here).
+   */
   public AgentBed(SystemdSandbox sandbox, String name) throws Exception {
+    this(sandbox, name, new EmbeddedApi(), true);
+  }
+
+  /**
+   * A bed on {@code api}; {@code singleReplica} false leaves the Node's topology unset, so changes
+   * that call for a drain wait for a drain controller.
+   */
+  public AgentBed(SystemdSandbox sandbox, String name, EmbeddedApi api, boolean singleReplica)
+      throws Exception {
     this.sandbox = sandbox;
     resetSandbox(sandbox);
     root = Path.of("target", "agent-it", name).toAbsolutePath();
@@ -86,10 +99,19 @@ public final class AgentBed implements AutoCloseable {
     Files.createDirectories(root.resolve("etc/containers/registries.d"));
     Files.writeString(root.resolve(REGISTRIES_CONF.substring(1)), OS_REGISTRIES_CONF);
     Files.writeString(root.resolve(POLICY.substring(1)), OS_POLICY);
-    api = new EmbeddedApi();
+    this.api = api;
     client()
         .nodes()
-        .resource(new NodeBuilder().withNewMetadata().withName(NODE).endMetadata().build())
+        .resource(
+            new NodeBuilder()
+                .withNewMetadata()
+                .withName(NODE)
+                .withAnnotations(
+                    singleReplica
+                        ? Map.of(KEYS.controlPlaneTopologyKey(), "SingleReplica")
+                        : Map.of())
+                .endMetadata()
+                .build())
         .create();
     nodes = new Fabric8NodeApi(client());
     recorder = nodes.watch(NODE, stateRecorder(states));

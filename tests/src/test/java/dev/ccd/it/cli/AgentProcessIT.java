@@ -45,7 +45,17 @@ class AgentProcessIT {
     api = new EmbeddedApi();
     api.client()
         .nodes()
-        .resource(new NodeBuilder().withNewMetadata().withName(NODE).endMetadata().build())
+        // One node and no drain controller: a single-replica control plane, never drained.
+        .resource(
+            new NodeBuilder()
+                .withNewMetadata()
+                .withName(NODE)
+                .withAnnotations(
+                    java.util.Map.of(
+                        new dev.ccd.kube.NodeAnnotations().controlPlaneTopologyKey(),
+                        dev.ccd.kube.DrainState.SINGLE_REPLICA))
+                .endMetadata()
+                .build())
         .create();
     GenericKubernetesResource mc =
         Serialization.unmarshal(Files.readString(EXAMPLE), GenericKubernetesResource.class);

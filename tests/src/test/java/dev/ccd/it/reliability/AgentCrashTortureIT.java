@@ -83,7 +83,17 @@ class AgentCrashTortureIT {
     api = new EmbeddedApi();
     api.client()
         .nodes()
-        .resource(new NodeBuilder().withNewMetadata().withName(NODE).endMetadata().build())
+        // One node and no drain controller: a single-replica control plane, never drained.
+        .resource(
+            new NodeBuilder()
+                .withNewMetadata()
+                .withName(NODE)
+                .withAnnotations(
+                    Map.of(
+                        new dev.ccd.kube.NodeAnnotations().controlPlaneTopologyKey(),
+                        dev.ccd.kube.DrainState.SINGLE_REPLICA))
+                .endMetadata()
+                .build())
         .create();
     for (String c : List.of(TortureConfigs.A, TortureConfigs.B)) {
       api.client()

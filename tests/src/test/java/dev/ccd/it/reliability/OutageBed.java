@@ -53,7 +53,17 @@ final class OutageBed implements AutoCloseable {
     api = new RestartableApi();
     api.client()
         .nodes()
-        .resource(new NodeBuilder().withNewMetadata().withName(NODE).endMetadata().build())
+        // One node and no drain controller: a single-replica control plane, never drained.
+        .resource(
+            new NodeBuilder()
+                .withNewMetadata()
+                .withName(NODE)
+                .withAnnotations(
+                    java.util.Map.of(
+                        new dev.ccd.kube.NodeAnnotations().controlPlaneTopologyKey(),
+                        dev.ccd.kube.DrainState.SINGLE_REPLICA))
+                .endMetadata()
+                .build())
         .create();
   }
 

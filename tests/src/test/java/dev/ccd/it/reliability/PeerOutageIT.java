@@ -107,9 +107,8 @@ class PeerOutageIT {
               .as("Node PATCHes while failing: at most two per attempt")
               .isLessThanOrEqualTo(2L * attempts.size() + 2);
           assertThat(eventsFailing)
-              .as(
-                  "Event writes while failing: UpdateStarted, DrainNotPerformed, Degraded per attempt")
-              .isLessThanOrEqualTo(3L * attempts.size() + 2);
+              .as("Event writes while failing: UpdateStarted, Degraded per attempt")
+              .isLessThanOrEqualTo(2L * attempts.size() + 2);
           assertThat(successes).as("one successful reload for the update").isEqualTo(1);
           assertThat(bed.read(DROP_IN)).isEqualTo(dropIn(2).getBytes(UTF_8));
           assertThat(bed.read(POLICY)).isEqualTo(policy(2).getBytes(UTF_8));

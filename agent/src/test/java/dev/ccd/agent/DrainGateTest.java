@@ -1,7 +1,8 @@
-package dev.ccd.controller;
+package dev.ccd.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ccd.kube.DrainState;
 import dev.ccd.kube.NodeAnnotations;
 import dev.ccd.plan.CrioAction;
 import dev.ccd.plan.Disruption;

@@ -1,4 +1,4 @@
-package dev.ccd.controller;
+package dev.ccd.kube;
 
 import java.util.List;
 import java.util.Objects;

@@ -1,5 +1,7 @@
-package dev.ccd.controller;
+package dev.ccd.agent;
 
+import dev.ccd.kube.DrainRequest;
+import dev.ccd.kube.DrainState;
 import dev.ccd.plan.Disruption;
 import java.util.Objects;
 

@@ -1,6 +1,5 @@
-package dev.ccd.controller;
+package dev.ccd.kube;
 
-import dev.ccd.kube.NodeAnnotations;
 import java.util.Map;
 
 /**

@@ -1,4 +1,4 @@
-package dev.ccd.controller;
+package dev.ccd.kube;
 
 import java.util.Objects;
 import java.util.Optional;

@@ -13,8 +13,7 @@ import java.util.List;
 @Version("v1")
 @Kind("ImageTagMirrorSet")
 @ShortNames("itms")
-public class ImageTagMirrorSetCrd
-    extends CustomResource<ImageTagMirrorSetCrd.Spec, EmptyStatus> {
+public class ImageTagMirrorSetCrd extends CustomResource<ImageTagMirrorSetCrd.Spec, EmptyStatus> {
 
   @Override
   @Required

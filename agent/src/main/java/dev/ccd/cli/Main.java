@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       RenderCommand.class,
       MigrateIcspCommand.class,
       AgentCommand.class,
+      StatusCommand.class,
       CommandLine.HelpCommand.class
     },
     footerHeading = "%nEnvironment:%n",

@@ -76,6 +76,7 @@ public final class Fabric8StatusSource implements StatusSource {
         pool.getSpec() == null ? new MachineConfigPoolSpec() : pool.getSpec();
     MachineConfigPoolStatus status =
         pool.getStatus() == null ? new MachineConfigPoolStatus() : pool.getStatus();
+    Selector selector = selector(spec.getNodeSelector());
     List<MachineConfigPoolCondition> conditions =
         status.getConditions() == null ? List.of() : status.getConditions();
     return new PoolSummary(
@@ -91,7 +92,8 @@ public final class Fabric8StatusSource implements StatusSource {
         count(status.getUnavailableMachineCount()),
         Boolean.TRUE.equals(spec.getPaused()),
         spec.getMaxUnavailable() == null ? "" : String.valueOf(spec.getMaxUnavailable().getValue()),
-        selector(pool.getMetadata().getName(), spec.getNodeSelector()),
+        selector.selector(),
+        selector.error(),
         created(pool));
   }
 
@@ -122,14 +124,15 @@ public final class Fabric8StatusSource implements StatusSource {
     return n == null ? 0 : n;
   }
 
+  private record Selector(Optional<LabelSelector> selector, String error) {}
+
   /**
-   * The pool's node selector; a missing one selects no node, and so does one the API server would
-   * have refused (an unknown operator): the pool then shows no nodes rather than all of them.
+   * The pool's node selector; a missing one selects no node, and so does an invalid one (an unknown
+   * operator, In without values), whose error {@code -o wide} and json show.
    */
-  private static Optional<LabelSelector> selector(
-      String pool, io.fabric8.kubernetes.api.model.LabelSelector s) {
+  private static Selector selector(io.fabric8.kubernetes.api.model.LabelSelector s) {
     if (s == null) {
-      return Optional.empty();
+      return new Selector(Optional.empty(), "");
     }
     List<LabelSelector.Requirement> requirements = new ArrayList<>();
     List<LabelSelectorRequirement> expressions =
@@ -139,16 +142,16 @@ public final class Fabric8StatusSource implements StatusSource {
       try {
         requirements.add(
             LabelSelector.requirement(
-                "pool " + pool + ": spec.nodeSelector.matchExpressions[" + i + "]",
+                "spec.nodeSelector.matchExpressions[" + i + "]",
                 r.getKey(),
                 r.getOperator(),
                 r.getValues()));
       } catch (InvalidPoolException e) {
-        return Optional.empty();
+        return new Selector(Optional.empty(), e.getMessage());
       }
     }
     Map<String, String> labels = s.getMatchLabels() == null ? Map.of() : s.getMatchLabels();
-    return Optional.of(new LabelSelector(labels, requirements));
+    return new Selector(Optional.of(new LabelSelector(labels, requirements)), "");
   }
 
   private static Instant created(HasMetadata object) {

@@ -10,7 +10,8 @@ import java.util.Optional;
  *
  * @param updated the {@code Updated} condition's status ({@code True}, {@code False}, {@code
  *     Unknown}) or empty when the condition is missing; likewise {@code updating}, {@code degraded}
- * @param nodeSelector empty when the pool has none (it selects no node)
+ * @param nodeSelector empty when the pool has none or an invalid one (it selects no node)
+ * @param nodeSelectorError why the pool's selector is invalid, empty when it is not
  * @param maxUnavailable as written ({@code 1}, {@code 10%}), empty when unset
  */
 public record PoolSummary(
@@ -27,6 +28,7 @@ public record PoolSummary(
     boolean paused,
     String maxUnavailable,
     Optional<LabelSelector> nodeSelector,
+    String nodeSelectorError,
     Instant created) {
 
   public PoolSummary {
@@ -37,6 +39,15 @@ public record PoolSummary(
     degraded = orEmpty(degraded);
     maxUnavailable = orEmpty(maxUnavailable);
     Objects.requireNonNull(nodeSelector, "nodeSelector");
+    nodeSelectorError = orEmpty(nodeSelectorError);
+  }
+
+  /** The selector as kubectl prints it, {@code <none>}, or {@code <invalid: why>}. */
+  public String selectorText() {
+    if (!nodeSelectorError.isEmpty()) {
+      return "<invalid: " + nodeSelectorError + ">";
+    }
+    return nodeSelector.map(Object::toString).orElse("<none>");
   }
 
   static String orEmpty(String s) {

@@ -34,7 +34,7 @@ public final class StatusDocument {
     m.put("unavailableMachineCount", p.unavailableMachineCount());
     m.put("paused", p.paused());
     m.put("maxUnavailable", p.maxUnavailable());
-    m.put("nodeSelector", p.nodeSelector().map(Object::toString).orElse(null));
+    m.put("nodeSelector", p.selectorText());
     m.put("creationTimestamp", time(p.created()));
     return m;
   }

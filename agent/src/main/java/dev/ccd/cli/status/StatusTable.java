@@ -68,7 +68,7 @@ public final class StatusTable {
                 Integer.toString(p.unavailableMachineCount()),
                 Boolean.toString(p.paused()),
                 p.maxUnavailable(),
-                p.nodeSelector().map(Object::toString).orElse("<none>")));
+                p.selectorText()));
       }
       rows.add(row);
     }

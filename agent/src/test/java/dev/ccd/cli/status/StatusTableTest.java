@@ -34,6 +34,7 @@ class StatusTableTest {
         false,
         "1",
         Optional.of(new LabelSelector(Map.of(selector, ""), List.of())),
+        "",
         NOW.minus(Duration.ofDays(3)));
   }
 
@@ -167,8 +168,18 @@ w2     worker   Working   rendered-worker-old   rendered-worker-aaa   draining  
   @Test
   void aPoolWithoutSelectorHoldsNoNode() {
     PoolSummary none =
-        new PoolSummary("empty", "", "", "", "", 0, 0, 0, 0, 0, false, "", Optional.empty(), NOW);
+        new PoolSummary(
+            "empty", "", "", "", "", 0, 0, 0, 0, 0, false, "", Optional.empty(), "", NOW);
     assertThat(NodeRow.poolOf(node("n", Map.of(WORKER, ""), Map.of()), List.of(none))).isEmpty();
+    String why =
+        "spec.nodeSelector.matchExpressions[0].operator: \"Near\" is not one of In, NotIn,"
+            + " Exists, DoesNotExist";
+    PoolSummary invalid =
+        new PoolSummary(
+            "bad", "", "", "", "", 0, 0, 0, 0, 0, false, "", Optional.empty(), why, NOW);
+    assertThat(
+            StatusTable.render(new ClusterSnapshot(List.of(invalid), List.of()), true, NOW, KEYS))
+        .contains("<invalid: " + why + ">");
   }
 
   @ParameterizedTest

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       MigrateIcspCommand.class,
       AgentCommand.class,
       ControllerCommand.class,
+      StatusCommand.class,
       CommandLine.HelpCommand.class
     },
     footerHeading = "%nEnvironment:%n",

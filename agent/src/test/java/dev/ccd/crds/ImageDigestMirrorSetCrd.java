@@ -1,0 +1,29 @@
+package dev.ccd.crds;
+
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+import java.util.List;
+
+/** config.openshift.io/v1 ImageDigestMirrorSet, cluster-scoped. */
+@Group("config.openshift.io")
+@Version("v1")
+@Kind("ImageDigestMirrorSet")
+@ShortNames("idms")
+public class ImageDigestMirrorSetCrd
+    extends CustomResource<ImageDigestMirrorSetCrd.Spec, EmptyStatus> {
+
+  @Override
+  @Required
+  public Spec getSpec() {
+    return super.getSpec();
+  }
+
+  /** The spec. */
+  public static class Spec {
+    public List<MirrorRule> imageDigestMirrors;
+  }
+}

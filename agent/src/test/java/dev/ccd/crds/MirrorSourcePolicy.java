@@ -1,0 +1,7 @@
+package dev.ccd.crds;
+
+/** openshift/api's {@code MirrorSourcePolicy} enum. */
+enum MirrorSourcePolicy {
+  NeverContactSource,
+  AllowContactingSource
+}

@@ -1,9 +1,13 @@
 package dev.ccd.cli;
 
 import dev.ccd.controller.ControllerLoop;
+import dev.ccd.controller.DrainLoop;
+import dev.ccd.controller.DrainSettings;
 import dev.ccd.controller.RenderLoop;
 import dev.ccd.controller.RenderedCollector;
 import dev.ccd.controller.RolloutLoop;
+import dev.ccd.kube.Fabric8Drain;
+import dev.ccd.kube.Fabric8EventSink;
 import dev.ccd.kube.Fabric8PoolApi;
 import dev.ccd.kube.LeaderLease;
 import dev.ccd.kube.NodeAnnotations;
@@ -72,7 +76,38 @@ public final class ControllerRuntime implements AutoCloseable {
                 api,
                 new RolloutLoop.Settings(s.keys(), s.settle(), retry),
                 clock,
-                metrics::patched));
+                metrics::patched),
+        (api, client, s) -> drainLoop(client, s, clock));
+  }
+
+  /**
+   * The drain loop with the adapters it owns: its own node watch and eviction client, and an event
+   * writer; closing the loop closes them.
+   */
+  private static ControllerLoop drainLoop(KubernetesClient client, Settings s, Clock clock) {
+    Fabric8Drain drain = new Fabric8Drain(client);
+    Fabric8EventSink events = new Fabric8EventSink(client);
+    DrainSettings d = DrainSettings.DEFAULT;
+    DrainLoop loop =
+        new DrainLoop(
+            drain,
+            events,
+            s.keys(),
+            clock,
+            new DrainSettings(s.drainTimeout(), d.firstRetry(), d.maxRetry()));
+    return new ControllerLoop() {
+      @Override
+      public void start() {
+        loop.start();
+      }
+
+      @Override
+      public void close() {
+        loop.close();
+        events.close();
+        drain.close();
+      }
+    };
   }
 
   private final KubernetesClient client;

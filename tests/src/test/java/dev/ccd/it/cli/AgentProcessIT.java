@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -107,10 +106,10 @@ class AgentProcessIT {
           .edit(
               n -> {
                 n.getMetadata()
-                    .setAnnotations(
-                        Map.of(
-                            "machineconfiguration.openshift.io/desiredConfig",
-                            "99-worker-generated-registries"));
+                    .getAnnotations()
+                    .put(
+                        "machineconfiguration.openshift.io/desiredConfig",
+                        "99-worker-generated-registries");
                 return n;
               });
       await()

@@ -75,9 +75,18 @@ class RolloutPropertiesTest {
       assertThat(rollout.toTarget()).isEmpty();
     }
     assertThat(new HashSet<>(rollout.toTarget())).hasSameSizeAs(rollout.toTarget());
-    assertThat(RolloutPlanner.plan(pool, after).toTarget())
-        .as("deciding again after applying the decision")
-        .isEmpty();
+    Set<String> freed = new HashSet<>(before);
+    freed.removeAll(unavailableAfter);
+    Rollout again = RolloutPlanner.plan(pool, after);
+    if (freed.isEmpty()) {
+      assertThat(again.toTarget()).as("deciding again after applying the decision").isEmpty();
+    } else {
+      // Re-targeting a node at the config it already runs makes it available at once, so the
+      // next decision may spend the budget it freed, and only that.
+      assertThat(unavailable(apply(after, again)).size())
+          .as("deciding again after the decision freed %s", freed)
+          .isLessThanOrEqualTo(Math.max(max, unavailableAfter.size()));
+    }
     assertThat(RolloutPlanner.plan(pool, nodes)).isEqualTo(rollout);
   }
 

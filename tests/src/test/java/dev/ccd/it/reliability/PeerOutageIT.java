@@ -35,8 +35,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The real agent (in this JVM, wired as {@code ccd agent} wires it) while a peer is taken away: the
  * API server stopped and started again on the same port, the system bus gone (dbus-daemon not
  * answering on its socket), crio's reload failing or outlasting the job timeout, the crio unit
- * missing, the Events endpoint failing or hanging. Crio actions are
- * counted in the sandbox's crio.log, API requests at the mock.
+ * missing, the Events endpoint failing or hanging. Crio actions are counted in the sandbox's
+ * crio.log, API requests at the mock.
  *
  * <p>{@code -Dccd.outage.seconds=N} (default 60) sets the API outage.
  */
@@ -214,8 +214,7 @@ class PeerOutageIT {
   }
 
   @Test
-  void aSystemBusGoneIsDegradedNamingTheBusWithBackoffAndRecoversWhenItReturns()
-      throws Exception {
+  void aSystemBusGoneIsDegradedNamingTheBusWithBackoffAndRecoversWhenItReturns() throws Exception {
     bed = new OutageBed(SANDBOX, "bus-gone");
     String a = bed.createConfig("rendered-worker-a", twoFiles(1));
     String b = bed.createConfig("rendered-worker-b", twoFiles(2));

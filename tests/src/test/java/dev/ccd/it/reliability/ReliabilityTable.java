@@ -63,16 +63,15 @@ public final class ReliabilityTable {
 
   /**
    * The suites {@code doc} lists that have no rows file among {@code suites}, with their lines.
-   * Rows follow the "Suites found" order, each suite's rows together; a table that does not add
-   * up gives nothing (said on stdout) rather than rows under the wrong suite.
+   * Rows follow the "Suites found" order, each suite's rows together; a table that does not add up
+   * gives nothing (said on stdout) rather than rows under the wrong suite.
    */
   static Map<String, Carried> carried(String doc, List<Path> suites) {
     List<String> fresh =
-        suites.stream()
-            .map(p -> p.getFileName().toString().replaceFirst("\\.json$", ""))
-            .toList();
+        suites.stream().map(p -> p.getFileName().toString().replaceFirst("\\.json$", "")).toList();
     List<String> lines = doc.lines().toList();
-    String found = lines.stream().filter(l -> l.startsWith("Suites found: ")).findFirst().orElse("");
+    String found =
+        lines.stream().filter(l -> l.startsWith("Suites found: ")).findFirst().orElse("");
     List<String> rows = new ArrayList<>();
     boolean inTable = false;
     for (String l : lines) {
@@ -200,7 +199,8 @@ public final class ReliabilityTable {
         .append(" seed), `-Dccd.soak.minutes=M`, `-Dccd.sandbox.seconds=S` (how long a systemd")
         .append(" sandbox may live: 900 s by default, 10 h in the long profile; a run longer than")
         .append(" that meets a dead bus). A narrower run rewrites only its own suites'")
-        .append(" rows; the others are carried over as the last run left them (see their dates above).\n");
+        .append(
+            " rows; the others are carried over as the last run left them (see their dates above).\n");
     return b.toString();
   }
 

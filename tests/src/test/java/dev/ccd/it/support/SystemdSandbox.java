@@ -96,9 +96,9 @@ public final class SystemdSandbox implements BeforeAllCallback, AfterAllCallback
   }
 
   /**
-   * How long the sandbox may live before it kills itself (a forgotten one must not linger):
-   * {@code -Dccd.sandbox.seconds}, 900 by default. A longer run (the reliability-long profile's
-   * 10,000 kills) needs more, or its crio calls meet a dead bus after 15 minutes.
+   * How long the sandbox may live before it kills itself (a forgotten one must not linger): {@code
+   * -Dccd.sandbox.seconds}, 900 by default. A longer run (the reliability-long profile's 10,000
+   * kills) needs more, or its crio calls meet a dead bus after 15 minutes.
    */
   static String lifetimeSeconds() {
     String s = System.getProperty("ccd.sandbox.seconds", "");

@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /**
  * Runs the crio action of a plan through systemd, or records it where ccd is told not to act
- * ({@code apply --no-reload}, the demo, {@code apply} on a root without a system bus). The agent is
- * always wired with systemd: a recorded action there would be a Done without crio knowing.
+ * ({@code apply --no-reload}, the demo). The agent and a plain {@code apply} are always wired with
+ * systemd: a recorded action there would be a Done without crio knowing.
  */
 public final class CrioControl {
   private final Optional<Systemd> systemd;
@@ -29,7 +29,10 @@ public final class CrioControl {
     return new CrioControl(Optional.of(systemd), unit, timeout, "");
   }
 
-  /** A control that performs nothing and says why in every outcome. */
+  /**
+   * A control that performs nothing and says so in every outcome, in the words of {@code why} (e.g.
+   * "recorded, not performed: --no-reload given").
+   */
   public static CrioControl recordingOnly(String why) {
     return new CrioControl(Optional.empty(), "crio.service", Duration.ZERO, why);
   }

@@ -3,8 +3,8 @@ package dev.ccd.agent;
 import dev.ccd.plan.CrioAction;
 
 /**
- * What happened to crio for one action: whether it was performed (there is no system bus in a local
- * {@code --root} run, or {@code --no-reload} was given), the job result and unit state.
+ * What happened to crio for one action: whether it was performed (not with {@code apply
+ * --no-reload} or in the demo; {@code detail} then says so in full), the job result and unit state.
  */
 public record CrioOutcome(CrioAction action, boolean performed, boolean succeeded, String detail) {
   public static CrioOutcome none() {
@@ -21,6 +21,6 @@ public record CrioOutcome(CrioAction action, boolean performed, boolean succeede
       return "none";
     }
     String verb = action.name().toLowerCase(java.util.Locale.ROOT);
-    return performed ? verb + " " + detail : verb + " (recorded, not performed: " + detail + ")";
+    return performed ? verb + " " + detail : verb + " (" + detail + ")";
   }
 }

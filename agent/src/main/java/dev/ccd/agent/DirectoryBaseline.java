@@ -30,7 +30,7 @@ final class DirectoryBaseline {
     }
     List<String> found = new ArrayList<>();
     for (String p : list()) {
-      if (!known.contains(p) && desired.file(p).isEmpty() && !p.contains("/.ccd-tmp-")) {
+      if (!known.contains(p) && desired.file(p).isEmpty()) {
         found.add(p);
       }
     }

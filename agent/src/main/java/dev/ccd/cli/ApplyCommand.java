@@ -86,7 +86,8 @@ final class ApplyCommand implements Callable<Integer> {
       err.println(SafeText.escape("--root " + root + ": not a directory"));
       return 1;
     }
-    HostWiring host = HostWiring.forRoot(root, noReload || dryRun, crioUnit, jobTimeout);
+    HostWiring.Settings settings = HostWiring.Settings.of(noReload || dryRun, crioUnit, jobTimeout);
+    HostWiring host = HostWiring.forRoot(root, settings);
     try {
       // Validate first, reading only: bad input must leave the root untouched, lock file included.
       Prepared checked = host.preparation().prepare(text, source, host.store().applied());
@@ -102,6 +103,17 @@ final class ApplyCommand implements Callable<Integer> {
         PlanPrinter.diff(out, ready.plan(), ready.current());
         out.println("dry run: nothing written");
         return 0;
+      }
+      // Files written without telling crio would be a silent half-update: no bus, nothing written.
+      try {
+        HostWiring.requireSystemd(
+            root,
+            settings,
+            "ccd apply reloads crio through systemd after writing; nothing was written"
+                + " (--no-reload writes the files and only prints the crio action)");
+      } catch (IOException e) {
+        err.println("apply: " + SafeText.escape(e.getMessage()));
+        return 1;
       }
       // One writer per host: the agent holds the same lock while it runs.
       try (InstanceLock lock = InstanceLock.acquire(host.root())) {

@@ -76,12 +76,7 @@ final class DemoAgent {
       String good = rendered(generatedConfigYaml);
       String goodName = create(client, good);
       out.println("  API " + api.url() + ", Node " + NODE + ", MachineConfig " + goodName);
-      out.println(
-          "  agent root "
-              + root
-              + " (crio actions recorded, not performed: "
-              + DemoCommand.RECORDED.recordedBecause()
-              + ")");
+      out.println("  agent root " + root + " (" + DemoCommand.RECORDED.recordedBecause() + ")");
 
       HostWiring host = HostWiring.forRoot(root, DemoCommand.RECORDED);
       List<String> timeline = new CopyOnWriteArrayList<>();

@@ -43,7 +43,8 @@ final class DemoCommand implements Callable<Integer> {
 
   /** The demo has no systemd: every crio action is recorded and says so. */
   static final HostWiring.Settings RECORDED =
-      HostWiring.Settings.recorded("no systemd in a demo", "crio.service");
+      HostWiring.Settings.recorded(
+          "demo: crio actions are recorded, not performed", "crio.service");
 
   static final String OS_REGISTRIES_CONF =
       "# The operating system's registries.conf (containers-common)\n"

@@ -40,12 +40,11 @@ public record HostWiring(
   /** How crio is told about a change. */
   public enum CrioMode {
     /**
-     * The agent: systemd on the system bus, which must be there; without it the agent does not
-     * start, and a bus lost later fails the update (rollback, Degraded naming the bus).
+     * The agent and {@code ccd apply}: systemd on the system bus, which must be there; without it
+     * the agent does not start and apply writes nothing ({@link #requireSystemd}), and a bus lost
+     * later fails the update (rollback, Degraded naming the bus).
      */
     REQUIRED,
-    /** {@code ccd apply}: systemd when the bus is there, else the action is recorded with why. */
-    IF_PRESENT,
     /** Recorded, not performed ({@code apply --no-reload}, the demo); says why. */
     RECORDED
   }
@@ -67,12 +66,12 @@ public record HostWiring(
       environment = Map.copyOf(environment);
     }
 
-    /** {@code ccd apply}: systemd if there is a bus; {@code noReload} records the action. */
+    /** {@code ccd apply}: systemd on the bus; {@code noReload} records the action instead. */
     public static Settings of(boolean noReload, String crioUnit, Duration jobTimeout) {
       return noReload
-          ? recorded("--no-reload given", crioUnit)
+          ? recorded("recorded, not performed: --no-reload given", crioUnit)
           : new Settings(
-              CrioMode.IF_PRESENT,
+              CrioMode.REQUIRED,
               "",
               crioUnit,
               jobTimeout,
@@ -93,7 +92,10 @@ public record HostWiring(
           System.getenv());
     }
 
-    /** crio actions recorded, not performed; {@code why} is said with every one. */
+    /**
+     * crio actions recorded, not performed; {@code why} is said with every one, in full (e.g.
+     * "recorded, not performed: --no-reload given").
+     */
     public static Settings recorded(String why, String crioUnit) {
       return new Settings(
           CrioMode.RECORDED,
@@ -118,12 +120,6 @@ public record HostWiring(
     }
   }
 
-  /** The wiring {@code ccd apply} uses. */
-  public static HostWiring forRoot(
-      Path root, boolean noReload, String crioUnit, Duration jobTimeout) {
-    return forRoot(root, Settings.of(noReload, crioUnit, jobTimeout));
-  }
-
   /**
    * The wiring of the agent: as {@link #forRoot(Path, Settings)} with {@link CrioMode#REQUIRED},
    * after checking that systemd answers on the system bus. Throws, naming the bus address, when it
@@ -133,15 +129,34 @@ public record HostWiring(
     if (settings.crio() != CrioMode.REQUIRED) {
       throw new IllegalArgumentException("the agent needs CrioMode.REQUIRED");
     }
+    requireSystemd(
+        root,
+        settings,
+        "the agent reloads crio through systemd after every change and does not"
+            + " start without it");
+    return forRoot(root, settings);
+  }
+
+  /**
+   * Checks, for {@link CrioMode#REQUIRED}, that systemd answers on the system bus {@code settings}
+   * name (it reads the crio unit's ActiveState); throws a one-line message naming the bus address
+   * and ending with {@code consequence} when it does not. Does nothing for {@link
+   * CrioMode#RECORDED}.
+   */
+  public static void requireSystemd(Path root, Settings settings, String consequence)
+      throws IOException {
+    if (settings.crio() != CrioMode.REQUIRED) {
+      return;
+    }
     String address = DbusSystemd.systemBusAddress(root, settings.environment());
     Optional<Path> socket = socketOf(address);
     if (socket.isPresent() && !Files.exists(socket.get())) {
       throw new IOException(
           "no system bus at "
               + address
-              + " (no such socket): the agent reloads crio through systemd after every change"
-              + " and does not start without it; mount the host's /run/dbus under --root or set"
-              + " DBUS_SYSTEM_BUS_ADDRESS");
+              + " (no such socket): "
+              + consequence
+              + "; mount the host's /run/dbus under --root or set DBUS_SYSTEM_BUS_ADDRESS");
     }
     try {
       new DbusSystemd(address).activeState(settings.crioUnit());
@@ -151,11 +166,10 @@ public record HostWiring(
               + address
               + ": "
               + e.getMessage()
-              + "; the agent reloads crio through systemd after every change and does not start"
-              + " without it",
+              + "; "
+              + consequence,
           e);
     }
-    return forRoot(root, settings);
   }
 
   /** The wiring for {@code root} as {@code settings} say. */
@@ -177,22 +191,15 @@ public record HostWiring(
   }
 
   /**
-   * The crio control {@code settings} ask for. Only {@link CrioMode#IF_PRESENT} looks for the bus
-   * here; a missing one is said in every outcome ("recorded, not performed: no system bus at ...").
+   * The crio control {@code settings} ask for: systemd on the bus (checked by {@link
+   * #requireSystemd}, not here), or a recording one that says why in every outcome.
    */
   static CrioControl crioControl(Path root, Settings settings) {
-    String unit = settings.crioUnit();
     String address = DbusSystemd.systemBusAddress(root, settings.environment());
     return switch (settings.crio()) {
       case RECORDED -> CrioControl.recordingOnly(settings.recordedBecause());
-      case REQUIRED -> CrioControl.using(new DbusSystemd(address), unit, settings.jobTimeout());
-      case IF_PRESENT -> {
-        Optional<Path> socket = socketOf(address);
-        if (socket.isPresent() && !Files.exists(socket.get())) {
-          yield CrioControl.recordingOnly("no system bus at " + socket.get());
-        }
-        yield CrioControl.using(new DbusSystemd(address), unit, settings.jobTimeout());
-      }
+      case REQUIRED ->
+          CrioControl.using(new DbusSystemd(address), settings.crioUnit(), settings.jobTimeout());
     };
   }
 

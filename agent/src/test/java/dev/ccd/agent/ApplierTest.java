@@ -347,7 +347,11 @@ class ApplierTest {
   void withoutSystemdTheActionIsRecordedNotPerformed() throws IOException {
     Applier local =
         new Applier(
-            files, mounts, CrioControl.recordingOnly("no system bus at /run/dbus"), state, clock);
+            files,
+            mounts,
+            CrioControl.recordingOnly("recorded, not performed: --no-reload given"),
+            state,
+            clock);
 
     Applied applied =
         (Applied)
@@ -362,7 +366,7 @@ class ApplierTest {
 
     assertThat(applied.crio().performed()).isFalse();
     assertThat(applied.crio().describe())
-        .isEqualTo("reload (recorded, not performed: no system bus at /run/dbus)");
+        .isEqualTo("reload (recorded, not performed: --no-reload given)");
   }
 
   @Test

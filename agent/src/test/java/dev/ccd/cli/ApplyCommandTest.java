@@ -56,7 +56,7 @@ class ApplyCommandTest {
 
   @Test
   void appliesTheExampleByteIdenticalThenChangesNothingTheSecondTime() throws IOException {
-    int rc = ccd("apply", "--config", EXAMPLE.toString(), "--root", root.toString());
+    int rc = ccd("apply", "--config", EXAMPLE.toString(), "--root", root.toString(), "--no-reload");
 
     assertThat(rc).as("stderr: %s", err).isZero();
     Path dropIn = root.resolve(DROPIN);
@@ -66,11 +66,31 @@ class ApplyCommandTest {
     assertThat(out.toString())
         .contains("changed: /" + DROPIN)
         .contains("crio action: drain+reload")
-        .contains("recorded, not performed");
+        .contains("crio: reload (recorded, not performed: --no-reload given)");
 
     out.getBuffer().setLength(0);
-    assertThat(ccd("apply", "--config", EXAMPLE.toString(), "--root", root.toString())).isZero();
+    assertThat(
+            ccd("apply", "--config", EXAMPLE.toString(), "--root", root.toString(), "--no-reload"))
+        .isZero();
     assertThat(out.toString()).contains("no file changes").contains("no changes:");
+  }
+
+  @Test
+  void withoutASystemBusApplyRefusesBeforeWritingAnythingAndSuggestsNoReload() throws IOException {
+    Map<String, String> before = snapshot(root);
+
+    int rc = ccd("apply", "--config", EXAMPLE.toString(), "--root", root.toString());
+
+    assertThat(rc).isEqualTo(1);
+    String socket = root.toAbsolutePath().resolve("run/dbus/system_bus_socket").toString();
+    assertThat(err.toString())
+        .contains("apply: no system bus at unix:path=" + socket)
+        .contains("nothing was written")
+        .contains("--no-reload")
+        .doesNotContain("Exception");
+    assertThat(err.toString().lines()).hasSize(1);
+    assertThat(out.toString()).doesNotContain("changed:").doesNotContain("recorded");
+    assertThat(snapshot(root)).as("not even the lock file").isEqualTo(before);
   }
 
   @Test
@@ -132,7 +152,7 @@ class ApplyCommandTest {
     Files.createSymbolicLink(dir.resolve("99-worker-generated-registries.conf"), elsewhere);
     Map<String, String> before = snapshot(root);
 
-    int rc = ccd("apply", "--config", EXAMPLE.toString(), "--root", root.toString());
+    int rc = ccd("apply", "--config", EXAMPLE.toString(), "--root", root.toString(), "--no-reload");
 
     assertThat(rc).isEqualTo(1);
     assertThat(err.toString()).contains("99-worker-generated-registries.conf").contains("link");
@@ -145,7 +165,7 @@ class ApplyCommandTest {
     Path real = Files.createDirectories(work.resolve("real-conf.d"));
     Files.createSymbolicLink(root.resolve("etc/containers/registries.conf.d"), real);
 
-    int rc = ccd("apply", "--config", EXAMPLE.toString(), "--root", root.toString());
+    int rc = ccd("apply", "--config", EXAMPLE.toString(), "--root", root.toString(), "--no-reload");
 
     assertThat(rc).isEqualTo(1);
     assertThat(err.toString()).contains("registries.conf.d");
@@ -157,7 +177,8 @@ class ApplyCommandTest {
   @Test
   void applyWaitsForNoOneWhileAnotherWriterHoldsTheHostLock() throws IOException {
     try (var lock = dev.ccd.host.InstanceLock.acquire(root)) {
-      int rc = ccd("apply", "--config", EXAMPLE.toString(), "--root", root.toString());
+      int rc =
+          ccd("apply", "--config", EXAMPLE.toString(), "--root", root.toString(), "--no-reload");
 
       assertThat(rc).isEqualTo(1);
       assertThat(err.toString()).contains("another ccd process (agent or apply) holds the lock");

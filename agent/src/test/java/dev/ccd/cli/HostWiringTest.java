@@ -61,22 +61,25 @@ class HostWiringTest {
     assertThat(noReload.performed()).isFalse();
     assertThat(noReload.describe())
         .isEqualTo("reload (recorded, not performed: --no-reload given)");
+    assertThat(demo.performed()).isFalse();
     assertThat(demo.describe())
-        .isEqualTo("reload (recorded, not performed: no systemd in a demo)")
+        .isEqualTo("reload (demo: crio actions are recorded, not performed)")
         .doesNotContain("--no-reload");
   }
 
   @Test
-  void applyWithoutABusSaysSoInEveryOutcome() {
-    CrioOutcome outcome =
-        HostWiring.forRoot(
-                root,
-                HostWiring.Settings.of(false, "crio.service", Duration.ZERO)
-                    .withEnvironment(Map.of()))
-            .crio()
-            .run(CrioAction.RELOAD);
+  void applyWithoutNoReloadNeedsTheBusAndNamesTheAddressTried() throws Exception {
+    HostWiring.Settings apply =
+        HostWiring.Settings.of(false, "crio.service", Duration.ZERO).withEnvironment(Map.of());
+    String socket = root.toAbsolutePath().resolve("run/dbus/system_bus_socket").toString();
 
-    assertThat(outcome.performed()).isFalse();
-    assertThat(outcome.describe()).contains("no system bus at " + root.toAbsolutePath());
+    assertThat(apply.crio()).isEqualTo(HostWiring.CrioMode.REQUIRED);
+    assertThatThrownBy(() -> HostWiring.requireSystemd(root, apply, "nothing was written"))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("no system bus at unix:path=" + socket)
+        .hasMessageContaining("nothing was written");
+    // --no-reload needs no bus
+    HostWiring.requireSystemd(
+        root, HostWiring.Settings.of(true, "crio.service", Duration.ZERO), "unused");
   }
 }

@@ -54,4 +54,29 @@ class DbusSystemdTest {
         .hasMessageContaining("ReloadUnit crio.service")
         .hasMessageContaining(root.toString());
   }
+
+  @Test
+  void aBusWhereNothingListensFailsAtOnceAndTheNextActionConnectsAfresh(@TempDir Path dir)
+      throws Exception {
+    // dbus-daemon gone: its socket file is still there, connect(2) is refused
+    Path socket = dir.resolve("system_bus_socket");
+    try (var dead =
+        java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+      dead.bind(java.net.UnixDomainSocketAddress.of(socket));
+    }
+    DbusSystemd systemd = new DbusSystemd("unix:path=" + socket);
+
+    for (int attempt = 0; attempt < 2; attempt++) {
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> systemd.activeState("crio.service"))
+          .isInstanceOf(java.io.IOException.class)
+          .hasMessageContaining("over unix:path=" + socket)
+          .hasMessageContaining("Connection refused");
+      // dbus-java's default keeps retrying the connect for 10 s; the agent must not wait that
+      // long for every crio action of a pass (an attempt and its rollback)
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .as("attempt %d", attempt)
+          .isLessThan(Duration.ofSeconds(5));
+    }
+  }
 }

@@ -105,28 +105,36 @@ class AgentBackoffIT {
               .map(t -> Duration.between(attemptsAt.get(0), t).toMillis() / 1000.0)
               .toList();
       long attempts = attemptsAt.size();
-      write(attempts, failed.size(), nodePatches, offsets, recovery);
-
-      assertThat(attempts)
-          .as("attempts in 60 s at t=0,1,3,7,15,31 s (fewer when passes are slow)")
-          .isBetween(3L, 6L);
-      assertThat(failed.size())
-          .as("failed reloads: attempt + rollback each")
-          .isEqualTo(2 * (int) attempts);
-      for (int i = 1; i < attemptsAt.size(); i++) {
-        assertThat(Duration.between(attemptsAt.get(i - 1), attemptsAt.get(i)))
-            .as("gap before attempt %d (offsets %s)", i + 1, offsets)
-            .isGreaterThanOrEqualTo(REAL.delay(i - 1));
+      // the row states whether these checks held; it is written either way
+      AssertionError failure = null;
+      try {
+        assertThat(attempts)
+            .as("attempts in 60 s at t=0,1,3,7,15,31 s (fewer when passes are slow)")
+            .isBetween(3L, 6L);
+        assertThat(failed.size())
+            .as("failed reloads: attempt + rollback each")
+            .isEqualTo(2 * (int) attempts);
+        for (int i = 1; i < attemptsAt.size(); i++) {
+          assertThat(Duration.between(attemptsAt.get(i - 1), attemptsAt.get(i)))
+              .as("gap before attempt %d (offsets %s)", i + 1, offsets)
+              .isGreaterThanOrEqualTo(REAL.delay(i - 1));
+        }
+        assertThat(nodePatches)
+            .as("Node PATCHes: Working and Degraded per attempt")
+            .isBetween(attempts, 2 * attempts);
+        assertThat(bed.read(AgentBed.DROP_IN)).isEqualTo(dropIn(2).getBytes(UTF_8));
+        assertThat(bed.crioActions().subList(before, bed.crioActions().size()))
+            .as("after the failures, exactly one good reload")
+            .endsWith("reload")
+            .filteredOn("reload"::equals)
+            .hasSize(1);
+      } catch (AssertionError e) {
+        failure = e;
       }
-      assertThat(nodePatches)
-          .as("Node PATCHes: Working and Degraded per attempt")
-          .isBetween(attempts, 2 * attempts);
-      assertThat(bed.read(AgentBed.DROP_IN)).isEqualTo(dropIn(2).getBytes(UTF_8));
-      assertThat(bed.crioActions().subList(before, bed.crioActions().size()))
-          .as("after the failures, exactly one good reload")
-          .endsWith("reload")
-          .filteredOn("reload"::equals)
-          .hasSize(1);
+      write(attempts, failed.size(), nodePatches, offsets, recovery, failure);
+      if (failure != null) {
+        throw failure;
+      }
     }
   }
 
@@ -157,7 +165,12 @@ class AgentBackoffIT {
   }
 
   private static void write(
-      long attempts, int failedReloads, long nodePatches, List<Double> offsets, Duration recovery)
+      long attempts,
+      int failedReloads,
+      long nodePatches,
+      List<Double> offsets,
+      Duration recovery,
+      AssertionError failure)
       throws IOException {
     Map<String, Object> counts = new LinkedHashMap<>();
     counts.put("attempts", attempts);
@@ -173,17 +186,20 @@ class AgentBackoffIT {
             + " and <= 2 Node PATCHes each; Done by itself once crio works");
     report.put(
         "observed",
-        attempts
-            + " attempts at t="
-            + offsets
-            + " s, "
-            + failedReloads
-            + " failed crio reloads, "
-            + nodePatches
-            + " Node PATCHes; Done "
-            + recovery.toMillis() / 1000.0
-            + " s after crio was fixed");
+        failure != null
+            ? "FAILED: " + failure.getMessage()
+            : attempts
+                + " attempts at t="
+                + offsets
+                + " s, "
+                + failedReloads
+                + " failed crio reloads, "
+                + nodePatches
+                + " Node PATCHes; Done "
+                + recovery.toMillis() / 1000.0
+                + " s after crio was fixed");
     report.put("counts", counts);
+    report.put("passed", failure == null);
     Files.createDirectories(REPORT.getParent());
     new ObjectMapper()
         .enable(SerializationFeature.INDENT_OUTPUT)

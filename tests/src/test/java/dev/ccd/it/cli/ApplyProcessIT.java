@@ -25,7 +25,9 @@ class ApplyProcessIT {
   static Run ccd(String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of("java", "-jar", JAR.toString()));
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).start();
+    ProcessBuilder b = new ProcessBuilder(cmd);
+    b.environment().remove("DBUS_SYSTEM_BUS_ADDRESS"); // the bus is ROOT/run/dbus/... or none
+    Process p = b.start();
     byte[] out = p.getInputStream().readAllBytes();
     byte[] err = p.getErrorStream().readAllBytes();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("ccd finished").isTrue();
@@ -47,7 +49,8 @@ class ApplyProcessIT {
 
   @Test
   void applyWritesTheExampleOnceAndThenChangesNothing() throws Exception {
-    Run first = ccd("apply", "--config", EXAMPLE.toString(), "--root", root.toString());
+    Run first =
+        ccd("apply", "--config", EXAMPLE.toString(), "--root", root.toString(), "--no-reload");
 
     assertThat(first.exit()).as(first.err()).isZero();
     Path dropIn =
@@ -57,10 +60,29 @@ class ApplyProcessIT {
         .contains("location = \"quay.io/openshift-release-dev/ocp-release\"");
     assertThat(root.resolve("var/lib/ccd/current-config.json")).exists();
     assertThat(root.resolve("var/lib/ccd/journal.json")).doesNotExist();
+    assertThat(first.out()).contains("crio: reload (recorded, not performed: --no-reload given)");
 
-    Run second = ccd("apply", "--config", EXAMPLE.toString(), "--root", root.toString());
+    Run second =
+        ccd("apply", "--config", EXAMPLE.toString(), "--root", root.toString(), "--no-reload");
     assertThat(second.exit()).isZero();
     assertThat(second.out()).contains("no changes");
+  }
+
+  @Test
+  void withoutASystemBusApplyRefusesNamingTheBusAndWritesNothing() throws Exception {
+    // a root without run/dbus/system_bus_socket, and no DBUS_SYSTEM_BUS_ADDRESS in the way
+    Run run = ccd("apply", "--config", EXAMPLE.toString(), "--root", root.toString());
+
+    assertThat(run.exit()).as(run.err()).isEqualTo(1);
+    assertThat(run.err())
+        .startsWith(
+            "apply: no system bus at unix:path="
+                + root.toAbsolutePath().resolve("run/dbus/system_bus_socket"))
+        .contains("nothing was written", "--no-reload")
+        .doesNotContain("Exception");
+    try (var files = Files.list(root)) {
+      assertThat(files).as("nothing written, not even the lock").isEmpty();
+    }
   }
 
   @Test

@@ -127,33 +127,49 @@ class DiskFaultsIT {
             + "'; rollback complete;"
             + " registries.conf as before; new drop-in absent; no temp file, journal or window"
             + " record left");
-    row.put("observed", outcome.substring("OUTCOME ".length()) + "; disk: " + check);
     row.put("counts", counts);
+    // the row states whether these checks held; it is written either way
+    AssertionError failure = null;
+    try {
+      assertThat(check.get("applyExit")).as(out).isEqualTo("0");
+      assertThat(outcome)
+          .as(out)
+          .startsWith("OUTCOME Failed step=" + step + " path=" + path + " complete=true")
+          .contains(cause)
+          .doesNotContain("Exception");
+      assertThat(check.get("conf")).as("registries.conf as before").isEqualTo(OLD_CONF);
+      assertThat(check.get("newDropin")).as("no new drop-in").isEqualTo("<absent>");
+      if (!fault.equals("vanished")) {
+        assertThat(check.get("oldDropin")).isEqualTo("old drop-in");
+      }
+      assertThat(check.get("tempFiles")).as("temporary files left").isEqualTo("0");
+      assertThat(check.get("journal")).as("journal left").isEqualTo("false");
+      assertThat(check.get("windowRecord")).as("window record left").isEqualTo("false");
+      assertThat(check.get("etcReadOnly"))
+          .as("ROOT/etc read-only exactly when the fault made it so")
+          .isEqualTo(String.valueOf(fault.equals("read-only")));
+      assertThat(reloads)
+          .as("crio told once by the rollback, never for the new files")
+          .isEqualTo(1);
+      List<String> after = Files.readAllLines(Path.of("/proc/self/mountinfo"));
+      assertThat(after).as("host mounts unchanged").containsAll(before);
+      assertThat(after).noneMatch(l -> l.contains(dir.toString()));
+    } catch (AssertionError e) {
+      failure = e;
+    }
+    row.put(
+        "observed",
+        (failure == null ? "" : "FAILED: " + failure.getMessage() + "; ")
+            + outcome.substring("OUTCOME ".length())
+            + "; disk: "
+            + check);
+    row.put("passed", failure == null);
     synchronized (ROWS) {
       ROWS.add(row);
     }
-
-    assertThat(check.get("applyExit")).as(out).isEqualTo("0");
-    assertThat(outcome)
-        .as(out)
-        .startsWith("OUTCOME Failed step=" + step + " path=" + path + " complete=true")
-        .contains(cause)
-        .doesNotContain("Exception");
-    assertThat(check.get("conf")).as("registries.conf as before").isEqualTo(OLD_CONF);
-    assertThat(check.get("newDropin")).as("no new drop-in").isEqualTo("<absent>");
-    if (!fault.equals("vanished")) {
-      assertThat(check.get("oldDropin")).isEqualTo("old drop-in");
+    if (failure != null) {
+      throw failure;
     }
-    assertThat(check.get("tempFiles")).as("temporary files left").isEqualTo("0");
-    assertThat(check.get("journal")).as("journal left").isEqualTo("false");
-    assertThat(check.get("windowRecord")).as("window record left").isEqualTo("false");
-    assertThat(check.get("etcReadOnly"))
-        .as("ROOT/etc read-only exactly when the fault made it so")
-        .isEqualTo(String.valueOf(fault.equals("read-only")));
-    assertThat(reloads).as("crio told once by the rollback, never for the new files").isEqualTo(1);
-    List<String> after = Files.readAllLines(Path.of("/proc/self/mountinfo"));
-    assertThat(after).as("host mounts unchanged").containsAll(before);
-    assertThat(after).noneMatch(l -> l.contains(dir.toString()));
   }
 
   @AfterAll

@@ -11,7 +11,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ccd.it.support.SystemdSandbox;
 import io.fabric8.mockwebserver.http.MockResponse;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,9 +33,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The real agent (in this JVM, wired as {@code ccd agent} wires it) while a peer is taken away: the
- * API server stopped and started again on the same port, crio's reload failing or outlasting the
- * job timeout, the crio unit missing, the Events endpoint failing or hanging. Crio actions are
- * counted in the sandbox's crio.log, API requests at the mock.
+ * API server stopped and started again on the same port, the system bus gone (dbus-daemon not
+ * answering on its socket), crio's reload failing or outlasting the job timeout, the crio unit
+ * missing, the Events endpoint failing or hanging. Crio actions are counted in the sandbox's
+ * crio.log, API requests at the mock.
  *
  * <p>{@code -Dccd.outage.seconds=N} (default 60) sets the API outage.
  */
@@ -48,6 +55,7 @@ class PeerOutageIT {
     if (bed != null) {
       bed.close();
     }
+    busBack(); // a failed bus-gone test must not leave the next test without a bus
     for (String flag : List.of("crio.reload-fail", "crio.reload-delay")) {
       Files.deleteIfExists(SANDBOX.dir().resolve(flag));
     }
@@ -202,6 +210,109 @@ class PeerOutageIT {
               .isEqualTo(TortureConfigs.OS_POLICY_TEXT);
           assertThat(bed.root().resolve(DROP_IN.substring(1))).doesNotExist();
         });
+  }
+
+  @Test
+  void aSystemBusGoneIsDegradedNamingTheBusWithBackoffAndRecoversWhenItReturns() throws Exception {
+    bed = new OutageBed(SANDBOX, "bus-gone");
+    String a = bed.createConfig("rendered-worker-a", twoFiles(1));
+    String b = bed.createConfig("rendered-worker-b", twoFiles(2));
+    bed.startAgent("crio.service", Duration.ofSeconds(30));
+    bed.desire(a);
+    bed.awaitState("Done", a, DEADLINE);
+    int crioLines0 = bed.crioLog().size();
+    long working0 = bed.api().count("PATCH nodes state=Working");
+    long patches0 = bed.api().count("PATCH nodes");
+
+    // dbus-daemon gone as a host sees it: the socket file is still there, nothing listens on it
+    // (connect(2) is refused). The real socket waits aside, to come back on the same inode.
+    busAway();
+    Instant gone = Instant.now();
+    bed.desire(b);
+    bed.awaitState("Degraded", b, DEADLINE);
+    String reason = bed.annotations().getOrDefault(OutageBed.KEYS.reasonKey(), "");
+    // attempts at 0, 0.5, 1.5, 3.5, 7.5 s (0.5 s doubling): at most 5 in 8 s, two PATCHes each
+    double secondsToDegraded = Duration.between(gone, Instant.now()).toMillis() / 1000.0;
+    Duration left = Duration.ofSeconds(8).minus(Duration.between(gone, Instant.now()));
+    long attemptBound = 5;
+    if (left.compareTo(Duration.ofMillis(500)) > 0) {
+      holds(left, () -> bed.api().count("PATCH nodes state=Working") - working0 <= attemptBound);
+    }
+    long attempts = bed.api().count("PATCH nodes state=Working") - working0;
+    long patches = bed.api().count("PATCH nodes") - patches0;
+    int crioLinesWhileGone = bed.crioLog().size() - crioLines0;
+    byte[] dropInWhileGone = bed.read(DROP_IN);
+
+    busBack();
+    Instant back = Instant.now();
+    // the next attempt is at most one backoff step away (15.5 s after the first at the latest)
+    bed.awaitState("Done", b, Duration.ofSeconds(30));
+    double secondsToDone = Duration.between(back, Instant.now()).toMillis() / 1000.0;
+    List<Map.Entry<String, Instant>> after =
+        bed.crioLog().subList(crioLines0, bed.crioLog().size());
+    long reloadsAfter = after.stream().filter(e -> e.getKey().equals("reload")).count();
+
+    Map<String, Number> counts = new LinkedHashMap<>();
+    counts.put("seconds from the update to Degraded", secondsToDegraded);
+    counts.put("attempts (Working PATCHes) in the first 8 s", attempts);
+    counts.put("bound", attemptBound);
+    counts.put("Node PATCHes in the first 8 s", patches);
+    counts.put("crio.log lines while the bus was gone", crioLinesWhileGone);
+    counts.put("crio reloads after the bus came back", reloadsAfter);
+    counts.put("seconds from the bus's return to Done", secondsToDone);
+    record(
+        "dbus-daemon gone (the system bus socket refuses connections) while the agent runs, then"
+            + " back",
+        "rollback (A's files back) + Degraded naming the bus address, retries on the backoff"
+            + " schedule (<= 5 attempts in 8 s, <= 2 Node PATCHes each, no crio action); Done by"
+            + " itself on B with one reload once the bus is back",
+        "reason: " + reason + "; Done " + secondsToDone + " s after the bus came back",
+        counts,
+        () -> {
+          assertThat(reason)
+              .as("Degraded reason names the bus address")
+              .contains(SANDBOX.address())
+              .doesNotContain("Exception");
+          assertThat(secondsToDegraded)
+              .as("an attempt and its rollback on a gone bus take seconds, not 2 x 10 s")
+              .isLessThan(8.0);
+          assertThat(attempts).as("attempts in 8 s").isBetween(1L, attemptBound);
+          assertThat(patches).as("Node PATCHes in 8 s").isLessThanOrEqualTo(2 * attemptBound + 2);
+          assertThat(crioLinesWhileGone).as("crio actions while the bus was gone").isZero();
+          assertThat(reason).as("rolled back").contains("previous files restored");
+          // read between attempts or during one: whole, A's (rolled back) or B's (being tried)
+          assertThat(new String(dropInWhileGone, UTF_8)).isIn(dropIn(1), dropIn(2));
+          assertThat(reloadsAfter).as("one reload once the bus is back").isEqualTo(1);
+          assertThat(bed.read(DROP_IN)).isEqualTo(dropIn(2).getBytes(UTF_8));
+          assertThat(bed.read(POLICY)).isEqualTo(policy(2).getBytes(UTF_8));
+        });
+  }
+
+  /** The sandbox's bus socket path (its address is {@code unix:path=...}). */
+  private static Path busSocket() {
+    return Path.of(SANDBOX.address().substring("unix:path=".length()).split(",")[0]);
+  }
+
+  private static Path busAside() {
+    return busSocket().resolveSibling("system_bus_socket.away");
+  }
+
+  /** Moves the real socket aside and leaves a dead one (nothing listening) in its place. */
+  private static void busAway() throws IOException {
+    Files.move(busSocket(), busAside());
+    try (ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      dead.bind(UnixDomainSocketAddress.of(busSocket()));
+    }
+    assertThat(busSocket()).as("a dead socket file where the bus was").exists();
+  }
+
+  /** Puts the real socket back where it was, if it was moved aside. */
+  private static void busBack() throws IOException {
+    if (SANDBOX.address() == null || !Files.exists(busAside(), LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    Files.deleteIfExists(busSocket());
+    Files.move(busAside(), busSocket());
   }
 
   @Test

@@ -52,7 +52,7 @@ public final class SystemdSandbox implements BeforeAllCallback, AfterAllCallback
             .toAbsolutePath();
     Files.createDirectories(dir);
     Process p =
-        new ProcessBuilder(script().toString(), "start", dir.toString(), "900")
+        new ProcessBuilder(script().toString(), "start", dir.toString(), lifetimeSeconds())
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -93,6 +93,16 @@ public final class SystemdSandbox implements BeforeAllCallback, AfterAllCallback
     } catch (IOException | InterruptedException e) {
       System.err.println("systemd-sandbox stop " + dir + " failed: " + e);
     }
+  }
+
+  /**
+   * How long the sandbox may live before it kills itself (a forgotten one must not linger): {@code
+   * -Dccd.sandbox.seconds}, 900 by default. A longer run (the reliability-long profile's 10,000
+   * kills) needs more, or its crio calls meet a dead bus after 15 minutes.
+   */
+  static String lifetimeSeconds() {
+    String s = System.getProperty("ccd.sandbox.seconds", "");
+    return s.isBlank() ? "900" : String.valueOf(Long.parseLong(s.strip()));
   }
 
   /** The test bed's {@code systemd-job}: one reload/restart job over D-Bus, as a process. */

@@ -35,6 +35,14 @@ final class LocalNodeApi implements NodeApi {
   private final NodeAnnotations keys;
   private final Duration period;
 
+  /**
+   * The desired config as last read. A patch answers with it rather than reading the path again, as
+   * the API answers a patch with the Node it patched: a change of the path is then seen by the
+   * watch (a new state to act on), never only inside a patch's answer, which the agent treats as
+   * the echo of its own write.
+   */
+  private volatile String lastDesired = "";
+
   LocalNodeApi(DesiredConfigPath desired, HostFiles files, NodeAnnotations keys, Duration period) {
     this.desired = desired;
     this.files = files;
@@ -44,17 +52,19 @@ final class LocalNodeApi implements NodeApi {
 
   @Override
   public NodeView get(String node) throws KubeApiException {
-    Map<String, String> annotations = stored();
-    DesiredConfigPath.Snapshot now;
     try {
-      now = desired.read();
+      lastDesired = desired.read().name();
     } catch (IOException e) {
       throw new KubeApiException(0, "desired config " + e.getMessage(), e);
     }
-    if (now.none()) {
+    return view(node, stored());
+  }
+
+  private NodeView view(String node, Map<String, String> annotations) {
+    if (lastDesired.isEmpty()) {
       annotations.remove(keys.desiredConfigKey());
     } else {
-      annotations.put(keys.desiredConfigKey(), now.name());
+      annotations.put(keys.desiredConfigKey(), lastDesired);
     }
     return new NodeView(node, annotations, false, "");
   }
@@ -77,7 +87,7 @@ final class LocalNodeApi implements NodeApi {
     } catch (IOException e) {
       throw new KubeApiException(0, "status file " + STATUS_FILE + ": " + e.getMessage(), e);
     }
-    return get(node);
+    return view(node, annotations);
   }
 
   @Override

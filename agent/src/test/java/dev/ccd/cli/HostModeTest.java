@@ -53,6 +53,9 @@ class HostModeTest {
               .replace(
                   "registries.conf.d/99-worker-generated-registries.conf",
                   "registries.conf.d/50-other.conf"));
+      assertThat(new DesiredConfigPath(file, 1 << 20).read().name())
+          .as("the changed file's name")
+          .isNotEqualTo(first);
 
       await()
           .atMost(Duration.ofSeconds(20))

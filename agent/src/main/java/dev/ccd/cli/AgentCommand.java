@@ -58,7 +58,8 @@ final class AgentCommand implements Callable<Integer> {
   @Option(
       names = "--metrics-address",
       defaultValue = ":8797",
-      description = "address of /metrics, /healthz, /readyz (default: ${DEFAULT-VALUE})")
+      description =
+          "address of /metrics, /healthz, /readyz, empty for none (default: ${DEFAULT-VALUE})")
   String metricsAddress;
 
   @Option(names = "--drift-period", defaultValue = "PT10M", description = "full drift check period")
@@ -112,7 +113,7 @@ final class AgentCommand implements Callable<Integer> {
           new AgentRuntime.Options(
               node,
               keys(),
-              Optional.of(metricsAddress),
+              Optional.of(metricsAddress).filter(a -> !a.isBlank()), // empty: no server
               new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5)),
               Duration.ofSeconds(10),
               driftPeriod,

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CcdImage {
   public static final String TAG = "localhost/ccd:it";
-  static final Path REPO = Path.of(System.getProperty("ccd.repo", "..")).toAbsolutePath().normalize();
+  static final Path REPO =
+      Path.of(System.getProperty("ccd.repo", "..")).toAbsolutePath().normalize();
 
   /** The project's version, as Maven passes it (the image's version label). */
   public static String version() {
@@ -38,7 +39,9 @@ public final class CcdImage {
     Path testbed = Path.of(System.getProperty("ccd.testbed", "../../shared/testbed"));
     Run base = run(List.of(testbed.resolve("container-base").toString(), "--check"), 120);
     assertThat(base.rc())
-        .as("container-base --check (run .ci/run or ../shared/testbed/container-base): %s", base.out())
+        .as(
+            "container-base --check (run .ci/run or ../shared/testbed/container-base): %s",
+            base.out())
         .isZero();
     assertThat(REPO.resolve("agent/target/ccd.jar")).as("the jar Maven built").exists();
     Run build =

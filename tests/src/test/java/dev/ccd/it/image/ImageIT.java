@@ -20,9 +20,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The image as CI builds and runs it: built with podman from the repository, {@code --version} and
- * {@code demo} with no network on a read-only root file system (the demo as the non-root user),
- * and {@code ccd agent} from the image against the mock API (host network, 127.0.0.1) and the
- * systemd sandbox, with the host paths bind-mounted where the DaemonSet mounts them.
+ * {@code demo} with no network on a read-only root file system (the demo as the non-root user), and
+ * {@code ccd agent} from the image against the mock API (host network, 127.0.0.1) and the systemd
+ * sandbox, with the host paths bind-mounted where the DaemonSet mounts them.
  */
 class ImageIT {
   @RegisterExtension static final SystemdSandbox SANDBOX = new SystemdSandbox();
@@ -53,8 +53,14 @@ class ImageIT {
     CcdImage.Run shared =
         CcdImage.podman(
             List.of(
-                "run", "--rm", "--network=none", "--read-only", "-e",
-                "JDK_JAVA_OPTIONS=-Xshare:on", CcdImage.TAG, "--version"),
+                "run",
+                "--rm",
+                "--network=none",
+                "--read-only",
+                "-e",
+                "JDK_JAVA_OPTIONS=-Xshare:on",
+                CcdImage.TAG,
+                "--version"),
             120);
     assertThat(shared.rc()).as(shared.out()).isZero();
   }
@@ -71,8 +77,14 @@ class ImageIT {
     CcdImage.Run demo =
         CcdImage.podman(
             List.of(
-                "run", "--rm", "--network=none", "--read-only", "--user", "65532:65532",
-                CcdImage.TAG, "demo"),
+                "run",
+                "--rm",
+                "--network=none",
+                "--read-only",
+                "--user",
+                "65532:65532",
+                CcdImage.TAG,
+                "demo"),
             300);
     assertThat(demo.rc()).as(demo.out()).isZero();
     assertThat(demo.out()).contains("Done.", "→").doesNotContain("Exception");
@@ -102,19 +114,39 @@ class ImageIT {
       CcdImage.Run started =
           CcdImage.podman(
               List.of(
-                  "run", "-d", "--name", container, "--network=host", "--read-only",
-                  "-v", root.resolve("etc/containers") + ":/host/etc/containers",
-                  "-v", root.resolve("var/lib/ccd") + ":/host/var/lib/ccd",
-                  "-v", root.resolve("run/ccd") + ":/host/run/ccd",
-                  "-v", SANDBOX.dir().resolve("run/dbus") + ":/host/run/dbus",
-                  "-v", kubeconfig + ":/etc/ccd/kubeconfig:ro",
+                  "run",
+                  "-d",
+                  "--name",
+                  container,
+                  "--network=host",
+                  "--read-only",
+                  "-v",
+                  root.resolve("etc/containers") + ":/host/etc/containers",
+                  "-v",
+                  root.resolve("var/lib/ccd") + ":/host/var/lib/ccd",
+                  "-v",
+                  root.resolve("run/ccd") + ":/host/run/ccd",
+                  "-v",
+                  SANDBOX.dir().resolve("run/dbus") + ":/host/run/dbus",
+                  "-v",
+                  kubeconfig + ":/etc/ccd/kubeconfig:ro",
                   // dbus-java reads the machine id before it connects, even to the system bus.
-                  "-v", "/etc/machine-id:/etc/machine-id:ro",
-                  "-e", "DBUS_SYSTEM_BUS_ADDRESS=unix:path=/host/run/dbus/system_bus_socket",
-                  "-e", "CCD_LOG_FORMAT=text",
+                  "-v",
+                  "/etc/machine-id:/etc/machine-id:ro",
+                  "-e",
+                  "DBUS_SYSTEM_BUS_ADDRESS=unix:path=/host/run/dbus/system_bus_socket",
+                  "-e",
+                  "CCD_LOG_FORMAT=text",
                   CcdImage.TAG,
-                  "agent", "--node", NODE, "--root", "/host", "--kubeconfig",
-                  "/etc/ccd/kubeconfig", "--metrics-address", "127.0.0.1:0"),
+                  "agent",
+                  "--node",
+                  NODE,
+                  "--root",
+                  "/host",
+                  "--kubeconfig",
+                  "/etc/ccd/kubeconfig",
+                  "--metrics-address",
+                  "127.0.0.1:0"),
               120);
       assertThat(started.rc()).as(started.out()).isZero();
 
@@ -146,10 +178,10 @@ class ImageIT {
                                 .getAnnotations()
                                 .get(STATE)));
       } finally {
-        System.err.println(
-            "agent log:\n" + CcdImage.podman(List.of("logs", container), 60).out());
+        System.err.println("agent log:\n" + CcdImage.podman(List.of("logs", container), 60).out());
       }
-      assertThat(root.resolve("etc/containers/registries.conf.d/99-worker-generated-registries.conf"))
+      assertThat(
+              root.resolve("etc/containers/registries.conf.d/99-worker-generated-registries.conf"))
           .exists();
       assertThat(Files.readString(SANDBOX.dir().resolve("crio.log"))).contains("reload ");
 

@@ -58,7 +58,8 @@ final class AgentCommand implements Callable<Integer> {
   @Option(
       names = "--metrics-address",
       defaultValue = ":8797",
-      description = "address of /metrics, /healthz, /readyz (default: ${DEFAULT-VALUE})")
+      description =
+          "address of /metrics, /healthz, /readyz, empty for none (default: ${DEFAULT-VALUE})")
   String metricsAddress;
 
   @Option(names = "--drift-period", defaultValue = "PT10M", description = "full drift check period")
@@ -73,8 +74,21 @@ final class AgentCommand implements Callable<Integer> {
       description = "on SIGTERM, how long an update in progress may take to finish or roll back")
   Duration shutdownGrace;
 
+  @Option(
+      names = "--desired-config",
+      paramLabel = "PATH",
+      description =
+          "host mode, no Kubernetes: apply the MachineConfig file (or directory of them) at PATH;"
+              + " state goes to "
+              + LocalNodeApi.STATUS_FILE
+              + " under --root, events to the log")
+  Optional<Path> desiredConfig;
+
   @Override
   public Integer call() throws Exception {
+    if (desiredConfig.isPresent() && (node == null || node.isBlank())) {
+      node = java.net.InetAddress.getLocalHost().getHostName(); // only names the status and log
+    }
     if (node == null || node.isBlank()) {
       spec.commandLine().getErr().println("agent: --node or NODE_NAME is required");
       return 2;
@@ -90,18 +104,22 @@ final class AgentCommand implements Callable<Integer> {
       List<String> restored = host.mounts().restoreAfterCrash();
       restored.forEach(m -> LOG.warn("made {} read-only again after a crash", m));
       host.applier().recover().ifPresent(r -> LOG.warn("start-up: {}", r));
-      KubernetesClient client = KubeClients.create(kubeconfig);
+      KubernetesClient client = desiredConfig.isPresent() ? null : KubeClients.create(kubeconfig);
+      AgentRuntime.Edges edges =
+          desiredConfig.isPresent()
+              ? HostMode.edges(desiredConfig.get(), host, keys())
+              : AgentRuntime.kubernetes(client);
       AgentRuntime.Options options =
           new AgentRuntime.Options(
               node,
-              new NodeAnnotations(prefix, NodeAnnotations.CCD_PREFIX),
-              Optional.of(metricsAddress),
+              keys(),
+              Optional.of(metricsAddress).filter(a -> !a.isBlank()), // empty: no server
               new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5)),
               Duration.ofSeconds(10),
               driftPeriod,
               shutdownGrace);
       CountDownLatch stopped = new CountDownLatch(1);
-      try (AgentRuntime runtime = AgentRuntime.start(host, client, options)) {
+      try (AgentRuntime runtime = AgentRuntime.start(host, edges, options)) {
         LOG.info(
             "ccd agent on node {} (root {}, crio {}); metrics on {}",
             node,
@@ -119,12 +137,18 @@ final class AgentCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         stopped.await();
       } finally {
-        client.close();
+        if (client != null) {
+          client.close();
+        }
       }
       return 0;
     } catch (IOException e) {
       spec.commandLine().getErr().println("agent: " + e.getMessage());
       return 1;
     }
+  }
+
+  private NodeAnnotations keys() {
+    return new NodeAnnotations(prefix, NodeAnnotations.CCD_PREFIX);
   }
 }

@@ -4,10 +4,13 @@ import dev.ccd.agent.NodeAgent;
 import dev.ccd.agent.NodeState;
 import dev.ccd.agent.Reconciler;
 import dev.ccd.kube.Backoff;
+import dev.ccd.kube.ConfigSource;
+import dev.ccd.kube.EventSink;
 import dev.ccd.kube.Fabric8ConfigSource;
 import dev.ccd.kube.Fabric8EventSink;
 import dev.ccd.kube.Fabric8NodeApi;
 import dev.ccd.kube.NodeAnnotations;
+import dev.ccd.kube.NodeApi;
 import dev.ccd.observe.AgentMetrics;
 import dev.ccd.observe.HealthServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -36,14 +39,38 @@ public final class AgentRuntime implements AutoCloseable {
   private final NodeAgent agent;
   private final AgentMetrics metrics;
   private final HealthServer health;
-  private final Fabric8EventSink events;
+  private final Edges edges;
 
-  private AgentRuntime(
-      NodeAgent agent, AgentMetrics metrics, HealthServer health, Fabric8EventSink events) {
+  /** How long close waits for the event writer to send what it holds (Fabric8EventSink's own). */
+  private static final Duration EVENTS_GRACE = Duration.ofSeconds(5);
+
+  private AgentRuntime(NodeAgent agent, AgentMetrics metrics, HealthServer health, Edges edges) {
     this.agent = agent;
     this.metrics = metrics;
     this.health = health;
-    this.events = events;
+    this.edges = edges;
+  }
+
+  /**
+   * Where the agent reads its Node and MachineConfigs and writes Events: the Kubernetes API, or
+   * local files in host mode. {@code close} stops the event writer, waiting at most {@code wait}.
+   */
+  public record Edges(
+      NodeApi nodes,
+      ConfigSource configs,
+      EventSink events,
+      java.util.function.Consumer<Duration> close,
+      java.util.function.Consumer<AgentMetrics> meters) {}
+
+  /** The Kubernetes edges: the Node, MachineConfigs and Events through {@code client}. */
+  public static Edges kubernetes(KubernetesClient client) {
+    Fabric8EventSink sink = new Fabric8EventSink(client);
+    return new Edges(
+        new Fabric8NodeApi(client),
+        new Fabric8ConfigSource(client),
+        sink,
+        sink::close,
+        m -> m.eventsDropped(sink::dropped));
   }
 
   /**
@@ -53,18 +80,20 @@ public final class AgentRuntime implements AutoCloseable {
    */
   public static AgentRuntime start(HostWiring host, KubernetesClient client, Options o)
       throws IOException {
+    return start(host, kubernetes(client), o);
+  }
+
+  /** {@link #start(HostWiring, KubernetesClient, Options)} on the given edges. */
+  public static AgentRuntime start(HostWiring host, Edges edges, Options o) throws IOException {
     Clock clock = Clock.systemUTC();
     AgentMetrics metrics = new AgentMetrics();
-    Fabric8EventSink events = null;
     HealthServer health = null;
     NodeAgent agent = null;
     try {
-      Fabric8NodeApi nodes = new Fabric8NodeApi(client);
-      Fabric8ConfigSource configs = new Fabric8ConfigSource(client);
-      Fabric8EventSink sink = new Fabric8EventSink(client);
-      events = sink;
-      metrics.eventsDropped(sink::dropped);
-      NodeState state = new NodeState(o.node(), nodes, sink, o.keys(), metrics, clock);
+      NodeApi nodes = edges.nodes();
+      ConfigSource configs = edges.configs();
+      edges.meters().accept(metrics);
+      NodeState state = new NodeState(o.node(), nodes, edges.events(), o.keys(), metrics, clock);
       agent =
           new NodeAgent(
               new NodeAgent.Settings(
@@ -99,24 +128,22 @@ public final class AgentRuntime implements AutoCloseable {
                 probed::liveness,
                 probed::readiness);
       }
-      return new AgentRuntime(agent, metrics, health, sink);
+      return new AgentRuntime(agent, metrics, health, edges);
     } catch (IOException | RuntimeException e) {
-      stopQuietly(agent, health, events, metrics);
+      stopQuietly(agent, health, edges, metrics);
       throw e;
     }
   }
 
   private static void stopQuietly(
-      NodeAgent agent, HealthServer health, Fabric8EventSink events, AgentMetrics metrics) {
+      NodeAgent agent, HealthServer health, Edges edges, AgentMetrics metrics) {
     if (agent != null) {
       agent.close();
     }
     if (health != null) {
       health.stop();
     }
-    if (events != null) {
-      events.close(Duration.ZERO);
-    }
+    edges.close().accept(Duration.ZERO);
     metrics.close();
   }
 
@@ -138,7 +165,7 @@ public final class AgentRuntime implements AutoCloseable {
     if (health != null) {
       health.stop();
     }
-    events.close();
+    edges.close().accept(EVENTS_GRACE);
     metrics.close();
   }
 }

@@ -47,7 +47,22 @@ class ManifestsTest {
                     && e.getValueFrom().getFieldRef().getFieldPath().equals("spec.nodeName"));
     assertThat(agent.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     assertThat(agent.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
-    assertThat(agent.getVolumeMounts()).anyMatch(m -> m.getMountPath().equals("/host"));
+    assertThat(agent.getVolumeMounts())
+        .as("only what the agent writes or talks to, never the host's whole root")
+        .extracting(m -> m.getMountPath())
+        .containsExactlyInAnyOrder(
+            "/host/etc/containers",
+            "/host/var/lib/ccd",
+            "/host/run/ccd",
+            "/host/run/dbus/system_bus_socket",
+            "/tmp");
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getHostPath() != null)
+        .extracting(v -> v.getHostPath().getPath())
+        .containsExactlyInAnyOrder(
+            "/etc/containers", "/var/lib/ccd", "/run/ccd", "/run/dbus/system_bus_socket");
+    assertThat(agent.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(pod.getPriorityClassName()).isEqualTo("system-node-critical");
     assertThat(pod.getTerminationGracePeriodSeconds())
         .as("longer than --shutdown-grace, so an update can finish or roll back")
         .isGreaterThan(45);
@@ -56,7 +71,7 @@ class ManifestsTest {
   @Test
   void theAgentsRoleIsLeastPrivilege() throws IOException {
     ClusterRole role =
-        objects("rbac.yaml").stream()
+        objects("rbac-agent.yaml").stream()
             .filter(ClusterRole.class::isInstance)
             .map(ClusterRole.class::cast)
             .findFirst()

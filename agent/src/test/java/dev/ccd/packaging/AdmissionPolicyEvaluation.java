@@ -110,8 +110,7 @@ final class AdmissionPolicyEvaluation {
     cel.compile(expression).getAst();
   }
 
-  private Object eval(String expression, Map<String, Object> input)
-      throws CelEvaluationException {
+  private Object eval(String expression, Map<String, Object> input) throws CelEvaluationException {
     try {
       return cel.createProgram(cel.compile(expression).getAst()).eval(input);
     } catch (CelValidationException e) {

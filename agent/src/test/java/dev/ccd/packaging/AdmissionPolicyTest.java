@@ -111,14 +111,16 @@ class AdmissionPolicyTest {
 
   @Test
   void theAgentMayAnnotateANodeThatHadNoAnnotations() {
-    Node bare = new NodeBuilder(worker0()).editMetadata().withAnnotations(null).endMetadata().build();
+    Node bare =
+        new NodeBuilder(worker0()).editMetadata().withAnnotations(null).endMetadata().build();
     Node annotated =
         new NodeBuilder(bare)
             .editMetadata()
             .addToAnnotations("machineconfiguration.openshift.io/state", "Working")
             .endMetadata()
             .build();
-    assertThat(evaluation.evaluate(request(AGENT, List.of("worker-0")), asMap(annotated), asMap(bare)))
+    assertThat(
+            evaluation.evaluate(request(AGENT, List.of("worker-0")), asMap(annotated), asMap(bare)))
         .isInstanceOf(Allowed.class);
   }
 
@@ -152,14 +154,16 @@ class AdmissionPolicyTest {
   @Test
   void otherAnnotationsAreDeniedAndNamed() {
     Decision added =
-        byAgentOnWorker0(b -> b.editMetadata().addToAnnotations("example.com/x", "1").endMetadata());
+        byAgentOnWorker0(
+            b -> b.editMetadata().addToAnnotations("example.com/x", "1").endMetadata());
     assertThat(added).isEqualTo(new Denied(List.of(forbidden("example.com/x"))));
 
     Decision changed =
         byAgentOnWorker0(
             b ->
                 b.editMetadata()
-                    .addToAnnotations("volumes.kubernetes.io/controller-managed-attach-detach", "no")
+                    .addToAnnotations(
+                        "volumes.kubernetes.io/controller-managed-attach-detach", "no")
                     .endMetadata());
     assertThat(changed)
         .isEqualTo(
@@ -226,7 +230,8 @@ class AdmissionPolicyTest {
 
   @Test
   void finalizersAndOwnersAreDenied() {
-    assertThat(byAgentOnWorker0(b -> b.editMetadata().addToFinalizers("example.com/f").endMetadata()))
+    assertThat(
+            byAgentOnWorker0(b -> b.editMetadata().addToFinalizers("example.com/f").endMetadata()))
         .isEqualTo(
             new Denied(
                 List.of("the ccd agent may not change a Node's finalizers or owner references")));

@@ -15,9 +15,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The PromQL of packaging/: every alert's expression (base/prometheusrule.yaml) and every
- * dashboard query (dashboards/ccd.json), and the metric names they read. Used by the unit test
- * against the agent's registry and by the IT against a running agent's /metrics.
+ * The PromQL of packaging/: every alert's expression (base/prometheusrule.yaml) and every dashboard
+ * query (dashboards/ccd.json), and the metric names they read. Used by the unit test against the
+ * agent's registry and by the IT against a running agent's /metrics.
  */
 public final class MonitoringQueries {
   public static final Path PACKAGING = Path.of("../packaging");
@@ -26,8 +26,20 @@ public final class MonitoringQueries {
   public static final Set<String> PROMETHEUS_OWN = Set.of("up");
 
   private static final Set<String> KEYWORDS =
-      Set.of("and", "or", "unless", "by", "without", "on", "ignoring", "bool", "offset",
-          "group_left", "group_right", "inf", "nan");
+      Set.of(
+          "and",
+          "or",
+          "unless",
+          "by",
+          "without",
+          "on",
+          "ignoring",
+          "bool",
+          "offset",
+          "group_left",
+          "group_right",
+          "inf",
+          "nan");
   private static final Pattern STRING = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"|'[^']*'");
   private static final Pattern BRACES = Pattern.compile("\\{[^}]*\\}|\\[[^\\]]*\\]");
   private static final Pattern GROUPING =
@@ -38,8 +50,7 @@ public final class MonitoringQueries {
 
   /** name → expression of every alert. */
   public static List<String[]> alerts() throws IOException {
-    PrometheusRule rule =
-        (PrometheusRule) ManifestsTest.objects("prometheusrule.yaml").get(0);
+    PrometheusRule rule = (PrometheusRule) ManifestsTest.objects("prometheusrule.yaml").get(0);
     List<String[]> out = new ArrayList<>();
     for (RuleGroup g : rule.getSpec().getGroups()) {
       for (Rule r : g.getRules()) {

@@ -88,8 +88,9 @@ class MonitoringTest {
   /** `ccd_x{a,b}` → ccd_x, from the first column of README's metrics table. */
   static Set<String> readmeMetrics() throws IOException {
     Set<String> names = new TreeSet<>();
-    Matcher m = Pattern.compile("(?m)^\\| `(ccd_[a-z0-9_]+)(\\{[a-z_,]*\\})?` \\|").matcher(
-        Files.readString(README));
+    Matcher m =
+        Pattern.compile("(?m)^\\| `(ccd_[a-z0-9_]+)(\\{[a-z_,]*\\})?` \\|")
+            .matcher(Files.readString(README));
     while (m.find()) {
       names.add(m.group(1));
     }
@@ -106,7 +107,8 @@ class MonitoringTest {
       }
       String family = sample;
       for (String suffix : HISTOGRAM_SUFFIXES) {
-        if (sample.endsWith(suffix) && documented.contains(sample.substring(0, sample.length() - suffix.length()))) {
+        if (sample.endsWith(suffix)
+            && documented.contains(sample.substring(0, sample.length() - suffix.length()))) {
           family = sample.substring(0, sample.length() - suffix.length());
         }
       }
@@ -123,14 +125,17 @@ class MonitoringTest {
             .filter(l -> l.startsWith("| `ccd_updates_total"))
             .findFirst()
             .orElseThrow();
-    Matcher m = Pattern.compile("ccd_updates_total\\{[^}]*result=\"([a-z_]+)\"").matcher(metrics.scrape());
+    Matcher m =
+        Pattern.compile("ccd_updates_total\\{[^}]*result=\"([a-z_]+)\"").matcher(metrics.scrape());
     List<String> results = new ArrayList<>();
     while (m.find()) {
       results.add(m.group(1));
     }
     assertThat(results).isNotEmpty();
     for (String r : results) {
-      assertThat(row).as("README's ccd_updates_total row names result %s", r).contains("`" + r + "`");
+      assertThat(row)
+          .as("README's ccd_updates_total row names result %s", r)
+          .contains("`" + r + "`");
     }
   }
 
@@ -166,10 +171,6 @@ class MonitoringTest {
 
   /** GitHub's heading anchor: lower case, punctuation dropped, spaces as hyphens. */
   static String anchor(String heading) {
-    return heading
-        .trim()
-        .toLowerCase(Locale.ROOT)
-        .replaceAll("[^a-z0-9 _-]", "")
-        .replace(' ', '-');
+    return heading.trim().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9 _-]", "").replace(' ', '-');
   }
 }

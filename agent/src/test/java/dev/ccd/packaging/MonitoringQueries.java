@@ -48,9 +48,14 @@ public final class MonitoringQueries {
 
   private MonitoringQueries() {}
 
+  /** packaging/base/prometheusrule.yaml. */
+  public static PrometheusRule prometheusRule() throws IOException {
+    return (PrometheusRule) ManifestsTest.objects("prometheusrule.yaml").get(0);
+  }
+
   /** name → expression of every alert. */
   public static List<String[]> alerts() throws IOException {
-    PrometheusRule rule = (PrometheusRule) ManifestsTest.objects("prometheusrule.yaml").get(0);
+    PrometheusRule rule = prometheusRule();
     List<String[]> out = new ArrayList<>();
     for (RuleGroup g : rule.getSpec().getGroups()) {
       for (Rule r : g.getRules()) {

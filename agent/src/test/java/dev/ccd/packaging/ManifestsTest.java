@@ -110,4 +110,32 @@ class ManifestsTest {
     assertThat(parsed.subcommand().commandSpec().name()).isEqualTo("agent");
     assertThat(parsed.subcommand().unmatched()).isEmpty();
   }
+
+  @Test
+  void theControllerRunsTwoNonRootReplicasWithItsNamespaceFromTheDownwardApi() throws IOException {
+    var deployment =
+        (io.fabric8.kubernetes.api.model.apps.Deployment) objects("controller.yaml").get(0);
+    var pod = deployment.getSpec().getTemplate().getSpec();
+    Container controller = pod.getContainers().get(0);
+
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(pod.getServiceAccountName()).isEqualTo("ccd-controller");
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(controller.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(controller.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(controller.getArgs())
+        .containsExactly(
+            "controller",
+            "--namespace=$(POD_NAMESPACE)",
+            "--identity=$(POD_NAME)",
+            "--metrics-address=:8798");
+    assertThat(controller.getEnv())
+        .anyMatch(
+            e ->
+                e.getName().equals("POD_NAMESPACE")
+                    && e.getValueFrom().getFieldRef().getFieldPath().equals("metadata.namespace"));
+    assertThat(controller.getPorts().get(0).getContainerPort()).isEqualTo(8798);
+    assertThat(controller.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(controller.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+  }
 }

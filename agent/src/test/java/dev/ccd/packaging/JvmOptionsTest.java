@@ -78,6 +78,18 @@ class JvmOptionsTest {
     assertThat(agent.getCommand()).as("the image's java command, not another one").isNullOrEmpty();
   }
 
+  @Test
+  void theControllerGetsExactlyTheFlagsOfTheFileToo() throws IOException {
+    var deployment =
+        (io.fabric8.kubernetes.api.model.apps.Deployment)
+            ManifestsTest.objects("controller.yaml").get(0);
+    Container controller = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+    List<EnvVar> options =
+        controller.getEnv().stream().filter(e -> e.getName().equals("JDK_JAVA_OPTIONS")).toList();
+    assertThat(options).as("the controller container's JDK_JAVA_OPTIONS").hasSize(1);
+    assertThat(JvmOptionsFile.parse(options.get(0).getValue())).containsExactlyElementsOf(flags());
+  }
+
   /** Measured outside heap, metaspace and code cache: docs/performance.md, Memory. */
   static final long MEASURED_REST_MIB = 57;
 

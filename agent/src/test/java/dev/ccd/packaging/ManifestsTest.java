@@ -47,7 +47,22 @@ class ManifestsTest {
                     && e.getValueFrom().getFieldRef().getFieldPath().equals("spec.nodeName"));
     assertThat(agent.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     assertThat(agent.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
-    assertThat(agent.getVolumeMounts()).anyMatch(m -> m.getMountPath().equals("/host"));
+    assertThat(agent.getVolumeMounts())
+        .as("only what the agent writes or talks to, never the host's whole root")
+        .extracting(m -> m.getMountPath())
+        .containsExactlyInAnyOrder(
+            "/host/etc/containers",
+            "/host/var/lib/ccd",
+            "/host/run/ccd",
+            "/host/run/dbus/system_bus_socket",
+            "/tmp");
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getHostPath() != null)
+        .extracting(v -> v.getHostPath().getPath())
+        .containsExactlyInAnyOrder(
+            "/etc/containers", "/var/lib/ccd", "/run/ccd", "/run/dbus/system_bus_socket");
+    assertThat(agent.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(pod.getPriorityClassName()).isEqualTo("system-node-critical");
     assertThat(pod.getTerminationGracePeriodSeconds())
         .as("longer than --shutdown-grace, so an update can finish or roll back")
         .isGreaterThan(45);
@@ -56,7 +71,7 @@ class ManifestsTest {
   @Test
   void theAgentsRoleIsLeastPrivilege() throws IOException {
     ClusterRole role =
-        objects("rbac.yaml").stream()
+        objects("rbac-agent.yaml").stream()
             .filter(ClusterRole.class::isInstance)
             .map(ClusterRole.class::cast)
             .findFirst()
@@ -94,5 +109,33 @@ class ManifestsTest {
 
     assertThat(parsed.subcommand().commandSpec().name()).isEqualTo("agent");
     assertThat(parsed.subcommand().unmatched()).isEmpty();
+  }
+
+  @Test
+  void theControllerRunsTwoNonRootReplicasWithItsNamespaceFromTheDownwardApi() throws IOException {
+    var deployment =
+        (io.fabric8.kubernetes.api.model.apps.Deployment) objects("controller.yaml").get(0);
+    var pod = deployment.getSpec().getTemplate().getSpec();
+    Container controller = pod.getContainers().get(0);
+
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(pod.getServiceAccountName()).isEqualTo("ccd-controller");
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(controller.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(controller.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(controller.getArgs())
+        .containsExactly(
+            "controller",
+            "--namespace=$(POD_NAMESPACE)",
+            "--identity=$(POD_NAME)",
+            "--metrics-address=:8798");
+    assertThat(controller.getEnv())
+        .anyMatch(
+            e ->
+                e.getName().equals("POD_NAMESPACE")
+                    && e.getValueFrom().getFieldRef().getFieldPath().equals("metadata.namespace"));
+    assertThat(controller.getPorts().get(0).getContainerPort()).isEqualTo(8798);
+    assertThat(controller.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(controller.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
   }
 }

@@ -31,6 +31,15 @@ final class Metrics {
     return value(r.body(), name, label, value);
   }
 
+  /** The whole /metrics text; fails unless it answers 200. */
+  String scrape() throws IOException, InterruptedException {
+    HttpResponse<String> r = get("/metrics");
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("/metrics answered " + r.statusCode());
+    }
+    return r.body();
+  }
+
   private HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return http.send(
         HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(5)).build(),

@@ -55,12 +55,17 @@ class ManifestsTest {
             "/host/var/lib/ccd",
             "/host/run/ccd",
             "/host/run/dbus/system_bus_socket",
+            "/etc/machine-id",
             "/tmp");
     assertThat(pod.getVolumes())
         .filteredOn(v -> v.getHostPath() != null)
         .extracting(v -> v.getHostPath().getPath())
         .containsExactlyInAnyOrder(
-            "/etc/containers", "/var/lib/ccd", "/run/ccd", "/run/dbus/system_bus_socket");
+            "/etc/containers",
+            "/var/lib/ccd",
+            "/run/ccd",
+            "/run/dbus/system_bus_socket",
+            "/etc/machine-id");
     assertThat(agent.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     assertThat(pod.getPriorityClassName()).isEqualTo("system-node-critical");
     assertThat(pod.getTerminationGracePeriodSeconds())

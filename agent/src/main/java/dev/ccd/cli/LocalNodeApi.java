@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.ccd.host.HostFiles;
+import dev.ccd.kube.DrainState;
 import dev.ccd.kube.KubeApiException;
 import dev.ccd.kube.NodeAnnotations;
 import dev.ccd.kube.NodeApi;
@@ -66,6 +67,9 @@ final class LocalNodeApi implements NodeApi {
     } else {
       annotations.put(keys.desiredConfigKey(), lastDesired);
     }
+    // A host without a cluster has nowhere to move its workloads: like a single-replica control
+    // plane it never asks for a drain (nothing would ever answer it).
+    annotations.put(keys.controlPlaneTopologyKey(), DrainState.SINGLE_REPLICA);
     return new NodeView(node, annotations, false, "");
   }
 
@@ -82,6 +86,7 @@ final class LocalNodeApi implements NodeApi {
           }
         });
     annotations.remove(keys.desiredConfigKey()); // the path says it; a copy would only go stale
+    annotations.remove(keys.controlPlaneTopologyKey()); // host mode's, never stored
     try {
       files.writeAtomically(STATUS_FILE, JSON.writeValueAsBytes(annotations), 0644, 0, 0);
     } catch (IOException e) {

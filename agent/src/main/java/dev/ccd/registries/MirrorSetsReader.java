@@ -84,6 +84,12 @@ public final class MirrorSetsReader {
       }
     }
     if (!problems.isEmpty()) {
+      // Every problem of the file in one run: the rules of the objects that could be read too.
+      try {
+        problems.addAll(MirrorSetRenderer.validate(MirrorSets.combine(parts)));
+      } catch (MirrorSetException e) {
+        problems.addAll(e.problems());
+      }
       throw new MirrorSetException(problems);
     }
     return MirrorSets.combine(parts);
@@ -125,11 +131,21 @@ public final class MirrorSetsReader {
                   + "\""));
       return;
     }
+    JsonNode name = node.path("metadata").path("name");
+    List<Problem> structure =
+        MirrorSetSchema.check(
+            kindName,
+            node,
+            file,
+            name.isTextual() && !name.asText().isEmpty() ? kindName + "/" + name.asText() : where);
+    problems.addAll(structure);
     HasMetadata object;
     try {
       object = OBJECTS.treeToValue(node, kind.type());
     } catch (JsonProcessingException | IllegalArgumentException e) {
-      problems.add(mappingProblem(e, file, where, kindName));
+      if (structure.isEmpty()) { // else the schema has said it in words already
+        problems.add(mappingProblem(e, file, where, kindName));
+      }
       return;
     }
     if (object.getMetadata() == null

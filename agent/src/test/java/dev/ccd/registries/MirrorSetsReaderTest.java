@@ -157,6 +157,6 @@ class MirrorSetsReaderTest {
                     "t.yaml"))
         .isInstanceOf(MirrorSetException.class)
         .hasMessage(
-            "t.yaml: document 1 spec.imageDigestMirrors: ImageDigestMirrorSet: expected a list");
+            "t.yaml: ImageDigestMirrorSet/a spec.imageDigestMirrors: expected a list");
   }
 }

@@ -24,9 +24,10 @@ import picocli.CommandLine.Spec;
     name = "agent",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the node agent: watch this Node's desiredConfig, apply the MachineConfig it names to",
-      "/etc/containers under --root, reload/restart crio over D-Bus, report state annotations,",
-      "Events and Prometheus metrics, and watch for drift. Stops cleanly on SIGTERM."
+      "Run the node agent: apply the MachineConfig named by this Node's desiredConfig.",
+      "Watches the Node, writes the MachineConfig's files under /etc/containers in --root,"
+          + " reloads or restarts crio over D-Bus, reports state annotations, Events and"
+          + " Prometheus metrics, and watches the files for drift. Stops cleanly on SIGTERM."
     })
 final class AgentCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(AgentCommand.class);
@@ -39,7 +40,10 @@ final class AgentCommand implements Callable<Integer> {
       description = "this Node's name (default: $NODE_NAME)")
   String node;
 
-  @Option(names = "--root", defaultValue = "/", description = "host root (/host in the DaemonSet)")
+  @Option(
+      names = "--root",
+      defaultValue = "/",
+      description = "host root, /host in the DaemonSet (default: ${DEFAULT-VALUE})")
   Path root;
 
   @Option(
@@ -49,10 +53,15 @@ final class AgentCommand implements Callable<Integer> {
           "prefix of currentConfig/desiredConfig/state/reason (default: ${DEFAULT-VALUE})")
   String prefix;
 
-  @Option(names = "--crio-unit", defaultValue = "crio.service", description = "runtime unit")
+  @Option(
+      names = "--crio-unit",
+      defaultValue = "crio.service",
+      description = "systemd unit of the container runtime (default: ${DEFAULT-VALUE})")
   String crioUnit;
 
-  @Option(names = "--kubeconfig", description = "kubeconfig (default: in-cluster or $KUBECONFIG)")
+  @Option(
+      names = "--kubeconfig",
+      description = "kubeconfig file (default: in-cluster, else $KUBECONFIG, else ~/.kube/config)")
   Optional<Path> kubeconfig;
 
   @Option(
@@ -61,16 +70,24 @@ final class AgentCommand implements Callable<Integer> {
       description = "address of /metrics, /healthz, /readyz (default: ${DEFAULT-VALUE})")
   String metricsAddress;
 
-  @Option(names = "--drift-period", defaultValue = "PT10M", description = "full drift check period")
+  @Option(
+      names = "--drift-period",
+      defaultValue = "PT10M",
+      description = "period of the full drift check (default: ${DEFAULT-VALUE}, 10 minutes)")
   Duration driftPeriod;
 
-  @Option(names = "--job-timeout", defaultValue = "PT90S", description = "crio job timeout")
+  @Option(
+      names = "--job-timeout",
+      defaultValue = "PT90S",
+      description = "how long to wait for crio's reload/restart job (default: ${DEFAULT-VALUE})")
   Duration jobTimeout;
 
   @Option(
       names = "--shutdown-grace",
       defaultValue = "PT25S",
-      description = "on SIGTERM, how long an update in progress may take to finish or roll back")
+      description =
+          "on SIGTERM, how long an update in progress may take to finish or roll back"
+              + " (default: ${DEFAULT-VALUE})")
   Duration shutdownGrace;
 
   @Override

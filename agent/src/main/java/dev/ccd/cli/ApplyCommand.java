@@ -26,8 +26,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Apply the /etc/containers files of a MachineConfig to a root directory, once.",
-      "Validates everything first (nothing is written on bad input), writes only files that",
-      "differ, atomically, and reloads/restarts crio over D-Bus when a system bus is there."
+      "Validates everything first (nothing is written on bad input), writes only files that"
+          + " differ, atomically, and reloads or restarts crio over D-Bus when a system bus is"
+          + " there."
     },
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {

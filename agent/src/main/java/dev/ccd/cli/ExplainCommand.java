@@ -41,7 +41,7 @@ public final class ExplainCommand implements Callable<Integer> {
   @Option(
       names = "--registries-conf",
       paramLabel = "FILE",
-      description = "registries.conf (default: ${DEFAULT-VALUE})")
+      description = "registries.conf (default: /etc/containers/registries.conf)")
   Path registriesConf;
 
   @Option(

@@ -95,6 +95,35 @@ public final class MirrorSetsReader {
     return MirrorSets.combine(parts);
   }
 
+  /**
+   * The kinds of the objects in {@code text} (the items of a list counted one by one), in order;
+   * empty when the text is not YAML or holds no object with a kind.
+   */
+  public static List<String> kinds(String text) {
+    List<String> kinds = new ArrayList<>();
+    try {
+      for (JsonNode doc : YamlDocuments.yaml(text)) {
+        if (doc == null || !doc.isObject()) {
+          continue;
+        }
+        String kind = doc.path("kind").asText("");
+        if (kind.endsWith("List") && doc.path("items").isArray()) {
+          doc.get("items").forEach(item -> kinds.add(item.path("kind").asText("")));
+        } else {
+          kinds.add(kind);
+        }
+      }
+    } catch (YamlDocuments.Refusal e) {
+      return List.of(); // parse() says what is wrong
+    }
+    return kinds;
+  }
+
+  /** Whether objects of {@code kind} are read by {@link #parse}. */
+  public static boolean reads(String kind) {
+    return KINDS.containsKey(kind);
+  }
+
   private static void read(
       JsonNode node, String file, String where, List<MirrorSets> parts, List<Problem> problems) {
     if (!node.isObject()) {

@@ -4,6 +4,7 @@ import dev.ccd.agent.AppliedConfig;
 import dev.ccd.agent.ApplyOutcome;
 import dev.ccd.agent.UpdatePreparation.Prepared;
 import dev.ccd.host.InstanceLock;
+import dev.ccd.registries.MirrorSetsReader;
 import dev.ccd.registries.SafeText;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -81,6 +82,19 @@ final class ApplyCommand implements Callable<Integer> {
       text = InputFile.text(config, InputFile.Limits.current().config());
     } catch (InputFile.Unreadable e) {
       err.println(SafeText.escape(e.getMessage()) + "; nothing was written");
+      return 1;
+    }
+    Optional<String> mirrorSet =
+        MirrorSetsReader.kinds(text).stream().filter(MirrorSetsReader::reads).findFirst();
+    if (mirrorSet.isPresent()) {
+      err.println(
+          SafeText.escape(
+              source
+                  + " is an "
+                  + mirrorSet.get()
+                  + ", not a MachineConfig; render it first: ccd render --mirror-sets "
+                  + source
+                  + " -o machineconfig"));
       return 1;
     }
     if (!Files.isDirectory(root)) {

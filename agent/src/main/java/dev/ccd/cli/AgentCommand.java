@@ -3,9 +3,13 @@ package dev.ccd.cli;
 import dev.ccd.host.InstanceLock;
 import dev.ccd.kube.Backoff;
 import dev.ccd.kube.KubeClients;
+import dev.ccd.kube.KubeconfigSource;
 import dev.ccd.kube.NodeAnnotations;
+import dev.ccd.registries.SafeText;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -31,6 +35,9 @@ import picocli.CommandLine.Spec;
     })
 final class AgentCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(AgentCommand.class);
+
+  /** How long the first connection to the API server may take before the agent says so. */
+  static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
 
   @Spec CommandSpec spec;
 
@@ -96,6 +103,41 @@ final class AgentCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("agent: --node or NODE_NAME is required");
       return 2;
     }
+    // The API server and where it came from, first: a wrong kubeconfig fails fast and by name.
+    KubeconfigSource source;
+    Config config;
+    try {
+      source =
+          KubeconfigSource.resolve(
+              kubeconfig,
+              System.getenv(),
+              Optional.ofNullable(System.getProperty("user.home")).map(Path::of),
+              Files::isRegularFile);
+      config = KubeClients.config(source);
+    } catch (KubeconfigSource.Missing e) {
+      spec.commandLine().getErr().println("agent: " + SafeText.escape(e.getMessage()));
+      return 2;
+    } catch (RuntimeException e) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              SafeText.escape(
+                  "agent: kubeconfig "
+                      + kubeconfig.map(Path::toString).orElse("")
+                      + ": unreadable: "
+                      + FailureText.of(e)));
+      return 2;
+    }
+    String server = config.getMasterUrl();
+    LOG.info("API server {} (from {})", server, source.description());
+    KubeClients.unreachable(server, PROBE_TIMEOUT)
+        .ifPresent(
+            cause ->
+                LOG.warn(
+                    "API server {} (from {}) is not reachable: {}; the agent keeps trying",
+                    server,
+                    source.description(),
+                    cause));
     HostWiring host;
     try {
       host = HostWiring.forAgent(root, HostWiring.Settings.agent(crioUnit, jobTimeout));
@@ -107,7 +149,7 @@ final class AgentCommand implements Callable<Integer> {
       List<String> restored = host.mounts().restoreAfterCrash();
       restored.forEach(m -> LOG.warn("made {} read-only again after a crash", m));
       host.applier().recover().ifPresent(r -> LOG.warn("start-up: {}", r));
-      KubernetesClient client = KubeClients.create(kubeconfig);
+      KubernetesClient client = KubeClients.create(config);
       AgentRuntime.Options options =
           new AgentRuntime.Options(
               node,

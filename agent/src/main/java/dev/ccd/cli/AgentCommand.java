@@ -3,9 +3,13 @@ package dev.ccd.cli;
 import dev.ccd.host.InstanceLock;
 import dev.ccd.kube.Backoff;
 import dev.ccd.kube.KubeClients;
+import dev.ccd.kube.KubeconfigSource;
 import dev.ccd.kube.NodeAnnotations;
+import dev.ccd.registries.SafeText;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,12 +28,16 @@ import picocli.CommandLine.Spec;
     name = "agent",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the node agent: watch this Node's desiredConfig, apply the MachineConfig it names to",
-      "/etc/containers under --root, reload/restart crio over D-Bus, report state annotations,",
-      "Events and Prometheus metrics, and watch for drift. Stops cleanly on SIGTERM."
+      "Run the node agent: apply the MachineConfig named by this Node's desiredConfig.",
+      "Watches the Node, writes the MachineConfig's files under /etc/containers in --root,"
+          + " reloads or restarts crio over D-Bus, reports state annotations, Events and"
+          + " Prometheus metrics, and watches the files for drift. Stops cleanly on SIGTERM."
     })
 final class AgentCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(AgentCommand.class);
+
+  /** How long the first connection to the API server may take before the agent says so. */
+  static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
 
   @Spec CommandSpec spec;
 
@@ -39,7 +47,10 @@ final class AgentCommand implements Callable<Integer> {
       description = "this Node's name (default: $NODE_NAME)")
   String node;
 
-  @Option(names = "--root", defaultValue = "/", description = "host root (/host in the DaemonSet)")
+  @Option(
+      names = "--root",
+      defaultValue = "/",
+      description = "host root, /host in the DaemonSet (default: ${DEFAULT-VALUE})")
   Path root;
 
   @Option(
@@ -49,10 +60,15 @@ final class AgentCommand implements Callable<Integer> {
           "prefix of currentConfig/desiredConfig/state/reason (default: ${DEFAULT-VALUE})")
   String prefix;
 
-  @Option(names = "--crio-unit", defaultValue = "crio.service", description = "runtime unit")
+  @Option(
+      names = "--crio-unit",
+      defaultValue = "crio.service",
+      description = "systemd unit of the container runtime (default: ${DEFAULT-VALUE})")
   String crioUnit;
 
-  @Option(names = "--kubeconfig", description = "kubeconfig (default: in-cluster or $KUBECONFIG)")
+  @Option(
+      names = "--kubeconfig",
+      description = "kubeconfig file (default: in-cluster, else $KUBECONFIG, else ~/.kube/config)")
   Optional<Path> kubeconfig;
 
   @Option(
@@ -62,16 +78,24 @@ final class AgentCommand implements Callable<Integer> {
           "address of /metrics, /healthz, /readyz, empty for none (default: ${DEFAULT-VALUE})")
   String metricsAddress;
 
-  @Option(names = "--drift-period", defaultValue = "PT10M", description = "full drift check period")
+  @Option(
+      names = "--drift-period",
+      defaultValue = "PT10M",
+      description = "period of the full drift check (default: ${DEFAULT-VALUE}, 10 minutes)")
   Duration driftPeriod;
 
-  @Option(names = "--job-timeout", defaultValue = "PT90S", description = "crio job timeout")
+  @Option(
+      names = "--job-timeout",
+      defaultValue = "PT90S",
+      description = "how long to wait for crio's reload/restart job (default: ${DEFAULT-VALUE})")
   Duration jobTimeout;
 
   @Option(
       names = "--shutdown-grace",
       defaultValue = "PT25S",
-      description = "on SIGTERM, how long an update in progress may take to finish or roll back")
+      description =
+          "on SIGTERM, how long an update in progress may take to finish or roll back"
+              + " (default: ${DEFAULT-VALUE})")
   Duration shutdownGrace;
 
   @Option(
@@ -93,6 +117,44 @@ final class AgentCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("agent: --node or NODE_NAME is required");
       return 2;
     }
+    // The API server and where it came from, first: a wrong kubeconfig fails fast and by name.
+    // Host mode (--desired-config) talks to no API server.
+    Config config = null;
+    if (desiredConfig.isEmpty()) {
+    KubeconfigSource source;
+    try {
+      source =
+          KubeconfigSource.resolve(
+              kubeconfig,
+              System.getenv(),
+              Optional.ofNullable(System.getProperty("user.home")).map(Path::of),
+              Files::isRegularFile);
+      config = KubeClients.config(source);
+    } catch (KubeconfigSource.Missing e) {
+      spec.commandLine().getErr().println("agent: " + SafeText.escape(e.getMessage()));
+      return 2;
+    } catch (RuntimeException e) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              SafeText.escape(
+                  "agent: kubeconfig "
+                      + kubeconfig.map(Path::toString).orElse("")
+                      + ": unreadable: "
+                      + FailureText.of(e)));
+      return 2;
+    }
+    String server = config.getMasterUrl();
+    LOG.info("API server {} (from {})", server, source.description());
+    KubeClients.unreachable(server, PROBE_TIMEOUT)
+        .ifPresent(
+            cause ->
+                LOG.warn(
+                    "API server {} (from {}) is not reachable: {}; the agent keeps trying",
+                    server,
+                    source.description(),
+                    cause));
+    }
     HostWiring host;
     try {
       host = HostWiring.forAgent(root, HostWiring.Settings.agent(crioUnit, jobTimeout));
@@ -104,7 +166,7 @@ final class AgentCommand implements Callable<Integer> {
       List<String> restored = host.mounts().restoreAfterCrash();
       restored.forEach(m -> LOG.warn("made {} read-only again after a crash", m));
       host.applier().recover().ifPresent(r -> LOG.warn("start-up: {}", r));
-      KubernetesClient client = desiredConfig.isPresent() ? null : KubeClients.create(kubeconfig);
+      KubernetesClient client = desiredConfig.isPresent() ? null : KubeClients.create(config);
       AgentRuntime.Edges edges =
           desiredConfig.isPresent()
               ? HostMode.edges(desiredConfig.get(), host, keys())

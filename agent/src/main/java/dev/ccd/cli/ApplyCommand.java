@@ -4,6 +4,7 @@ import dev.ccd.agent.AppliedConfig;
 import dev.ccd.agent.ApplyOutcome;
 import dev.ccd.agent.UpdatePreparation.Prepared;
 import dev.ccd.host.InstanceLock;
+import dev.ccd.registries.MirrorSetsReader;
 import dev.ccd.registries.SafeText;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -26,8 +27,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Apply the /etc/containers files of a MachineConfig to a root directory, once.",
-      "Validates everything first (nothing is written on bad input), writes only files that",
-      "differ, atomically, and reloads/restarts crio over D-Bus when a system bus is there."
+      "Validates everything first (nothing is written on bad input), writes only files that"
+          + " differ, atomically, and reloads or restarts crio over D-Bus when a system bus is"
+          + " there."
     },
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {
@@ -80,6 +82,19 @@ final class ApplyCommand implements Callable<Integer> {
       text = InputFile.text(config, InputFile.Limits.current().config());
     } catch (InputFile.Unreadable e) {
       err.println(SafeText.escape(e.getMessage()) + "; nothing was written");
+      return 1;
+    }
+    Optional<String> mirrorSet =
+        MirrorSetsReader.kinds(text).stream().filter(MirrorSetsReader::reads).findFirst();
+    if (mirrorSet.isPresent()) {
+      err.println(
+          SafeText.escape(
+              source
+                  + " is an "
+                  + mirrorSet.get()
+                  + ", not a MachineConfig; render it first: ccd render --mirror-sets "
+                  + source
+                  + " -o machineconfig"));
       return 1;
     }
     if (!Files.isDirectory(root)) {

@@ -5,15 +5,18 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccd.registries.EffectiveConfig;
+import dev.ccd.registries.ImageReference;
 import dev.ccd.registries.Problem;
 import dev.ccd.registries.PullSources;
 import dev.ccd.registries.PullSources.Explanation;
 import dev.ccd.registries.SafeText;
+import dev.ccd.registries.ShortNames;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,7 +44,7 @@ public final class ExplainCommand implements Callable<Integer> {
   @Option(
       names = "--registries-conf",
       paramLabel = "FILE",
-      description = "registries.conf (default: ${DEFAULT-VALUE})")
+      description = "registries.conf (default: /etc/containers/registries.conf)")
   Path registriesConf;
 
   @Option(
@@ -79,7 +82,7 @@ public final class ExplainCommand implements Callable<Integer> {
     if (output == Format.json) {
       out.println(json(explanations));
     } else {
-      explanations.forEach(e -> text(out, e));
+      explanations.forEach(e -> text(out, e, config));
     }
     out.flush();
     err.flush();
@@ -117,7 +120,7 @@ public final class ExplainCommand implements Callable<Integer> {
   /**
    * Images, rules and errors come from input: every line is escaped before it reaches a terminal.
    */
-  private static void text(PrintWriter terminal, Explanation e) {
+  private static void text(PrintWriter terminal, Explanation e, EffectiveConfig config) {
     PrintWriter out =
         new PrintWriter(terminal) {
           @Override
@@ -128,6 +131,7 @@ public final class ExplainCommand implements Callable<Integer> {
     out.println(
         e.image()
             + e.reference().filter(r -> !r.equals(e.image())).map(r -> " (" + r + ")").orElse(""));
+    shortName(out, e.image(), config);
     e.matched()
         .ifPresentOrElse(
             m -> out.println("  rule: [[registry]] prefix \"" + m.prefix() + "\" in " + m.file()),
@@ -154,5 +158,37 @@ public final class ExplainCommand implements Callable<Integer> {
     }
     e.error().ifPresent(err -> out.println("  error: " + err));
     out.flush();
+  }
+
+  /** A short name: what CRI-O does with it, before the sources of skopeo's normalisation. */
+  private static void shortName(PrintWriter out, String image, EffectiveConfig config) {
+    Optional<ShortNames.Resolution> resolution;
+    try {
+      resolution = ShortNames.resolve(config.conf(), image);
+    } catch (ImageReference.InvalidReferenceException e) {
+      return; // the explanation's own error says it
+    }
+    resolution.ifPresent(
+        r -> {
+          out.println(
+              "  short name: CRI-O does not normalise it to docker.io but resolves it"
+                  + " (short-name-mode "
+                  + r.mode()
+                  + "), trying in order:");
+          if (r.candidates().isEmpty()) {
+            out.println("     none: no [aliases] entry and no unqualified-search-registries");
+          }
+          for (int i = 0; i < r.candidates().size(); i++) {
+            out.println(
+                "     "
+                    + (i + 1)
+                    + ". "
+                    + r.candidates().get(i)
+                    + (r.alias().isPresent()
+                        ? "  (alias \"" + r.name() + "\" in [aliases])"
+                        : "  (unqualified-search-registries)"));
+          }
+          out.println("  the sources below are for the docker.io normalisation skopeo uses:");
+        });
   }
 }

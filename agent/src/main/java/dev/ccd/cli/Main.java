@@ -3,6 +3,7 @@ package dev.ccd.cli;
 import dev.ccd.registries.SafeText;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,8 +27,8 @@ import picocli.CommandLine.Command;
     },
     footerHeading = "%nEnvironment:%n",
     footer = {
-      "  CCD_MAX_FILE_SIZE    largest registries.conf, drop-in, policy.json or mirror-set file"
-          + " read (default 1MiB)",
+      "  CCD_MAX_FILE_SIZE    largest registries.conf, drop-in, policy.json",
+      "                       or mirror-set file read (default 1MiB)",
       "  CCD_MAX_CONFIG_SIZE  largest MachineConfig file read (default 8MiB)",
       "  CCD_DEBUG=1          print the stack trace of an internal error"
     },
@@ -38,7 +39,7 @@ import picocli.CommandLine.Command;
       "2:invalid command line or setting",
       Main.INTERNAL_ERROR_TEXT
     })
-public final class Main implements Runnable {
+public final class Main implements Callable<Integer> {
   /** The exit code of an error ccd did not expect (a bug): one line, no stack trace. */
   public static final int INTERNAL_ERROR = 70;
 
@@ -69,6 +70,10 @@ public final class Main implements Runnable {
     CommandLine cl = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
     cl.registerConverter(Duration.class, Main::duration);
     cl.setExecutionExceptionHandler(Main::failed);
+    // ccd COMMAND --version: every command's standard --version prints ccd's version.
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      sub.getCommandSpec().versionProvider(new VersionProvider());
+    }
     return cl;
   }
 
@@ -125,8 +130,10 @@ public final class Main implements Runnable {
     return root.getCommand() instanceof Main m && m.debug;
   }
 
+  /** {@code ccd} alone: the usage on standard error, as for any other bad command line. */
   @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return 2;
   }
 }

@@ -55,7 +55,7 @@ public final class MigrateIcspCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Map<String, String> writes = new LinkedHashMap<>();
     try {
-      MirrorSets in = MirrorSetFiles.read(files);
+      MirrorSets in = MirrorSetFiles.read(files, err::println);
       List<Problem> problems = new ArrayList<>();
       for (HasMetadata object : in.objects()) {
         if (!(object instanceof ImageContentSourcePolicy)) {

@@ -4,11 +4,13 @@ import dev.ccd.registries.MirrorSetException;
 import dev.ccd.registries.MirrorSets;
 import dev.ccd.registries.MirrorSetsReader;
 import dev.ccd.registries.Problem;
+import dev.ccd.registries.SafeText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -18,12 +20,18 @@ import java.util.stream.Stream;
 final class MirrorSetFiles {
   private MirrorSetFiles() {}
 
-  static MirrorSets read(List<Path> paths) throws MirrorSetException {
+  /**
+   * The objects of {@code paths}. A file found in a directory that holds no mirror-set kind at all
+   * (a MachineConfig beside the mirror sets) is skipped with a note; a file named itself is read
+   * and refused.
+   */
+  static MirrorSets read(List<Path> paths, Consumer<String> notes) throws MirrorSetException {
     long limit = InputFile.Limits.current().file();
     List<MirrorSets> parts = new ArrayList<>();
     List<Problem> problems = new ArrayList<>();
     for (Path path : paths) {
       List<Path> files;
+      boolean directory = Files.isDirectory(path);
       try {
         files = expand(path);
       } catch (IOException e) {
@@ -33,6 +41,19 @@ final class MirrorSetFiles {
       for (Path file : files) {
         try {
           String text = InputFile.text(file, limit);
+          List<String> kinds = MirrorSetsReader.kinds(text);
+          if (directory && !kinds.isEmpty() && kinds.stream().noneMatch(MirrorSetsReader::reads)) {
+            notes.accept(
+                SafeText.escape(
+                    "note: "
+                        + file
+                        + ": skipped, "
+                        + String.join(", ", kinds.stream().distinct().toList())
+                        + (kinds.stream().distinct().count() == 1
+                            ? " is not a mirror-set kind"
+                            : " are not mirror-set kinds")));
+            continue;
+          }
           parts.add(MirrorSetsReader.parse(text, file.toString()));
         } catch (InputFile.Unreadable e) {
           problems.add(Problem.error(e.file(), "", e.cause()));

@@ -32,7 +32,15 @@ final class PlanPrinter {
     for (String reason : plan.disruption().reasons()) {
       out.println("  because " + reason);
     }
+    if (plan.disruption().drain()) {
+      out.println(DRAIN_NOT_PERFORMED);
+    }
   }
+
+  /** ccd apply never drains: a drain+ action says so, so no one takes the plan for done. */
+  static final String DRAIN_NOT_PERFORMED =
+      "drain: needed by the safe-change rules, not performed by `ccd apply`; drain the node"
+          + " first (kubectl drain NODE) or apply a change that is safe without one";
 
   static String describe(Step step) {
     if (step instanceof Step.WriteFile w) {
@@ -72,13 +80,42 @@ final class PlanPrinter {
       String b = step instanceof Step.WriteFile ? "b" + path : "/dev/null";
       List<String> unified =
           UnifiedDiffUtils.generateUnifiedDiff(a, b, before, DiffUtils.diff(before, after), 3);
-      unified.forEach(out::println);
+      for (String line : unified) {
+        out.println(emptySide(line));
+      }
+      boolean lastLineOpen =
+          before.isEmpty() && after.size() > 0 && !endsWithNewline(((Step.WriteFile) step));
+      if (lastLineOpen) {
+        out.println("\\ No newline at end of file");
+      }
     }
   }
 
+  private static boolean endsWithNewline(Step.WriteFile w) {
+    byte[] c = w.file().content();
+    return c.length > 0 && c[c.length - 1] == '\n';
+  }
+
+  /**
+   * GNU diff and patch number an empty side of a hunk from 0 ({@code @@ -0,0 +1,3 @@} for a new
+   * file); the diff library says {@code -1,0}, which {@code patch} rejects.
+   */
+  static String emptySide(String line) {
+    if (!line.startsWith("@@ ")) {
+      return line;
+    }
+    return line.replaceFirst("^@@ -1,0 ", "@@ -0,0 ")
+        .replaceFirst("^(@@ -\\S+ )\\+1,0 @@", "$1+0,0 @@");
+  }
+
+  /** The lines of a text; the newline that ends the last line does not start another one. */
   private static List<String> lines(byte[] content) {
     String text = new String(content, StandardCharsets.UTF_8);
-    return text.isEmpty() ? List.of() : Arrays.asList(text.split("\n", -1));
+    if (text.isEmpty()) {
+      return List.of();
+    }
+    List<String> lines = Arrays.asList(text.split("\n", -1));
+    return text.endsWith("\n") ? lines.subList(0, lines.size() - 1) : lines;
   }
 
   /** Problems as {@code SOURCE: FILE: field: message}, warnings marked. */

@@ -55,7 +55,11 @@ public final class RenderCommand implements Callable<Integer> {
       names = "--mirror-sets",
       arity = "1..*",
       paramLabel = "PATH",
-      description = "YAML/JSON files or directories with IDMS, ITMS, ICSP (and Image) objects")
+      description =
+          "YAML/JSON files or directories with IDMS, ITMS, ICSP (and Image) objects. A directory"
+              + " is read recursively (*.yaml, *.yml, *.json, in path order); a file in it that"
+              + " holds no mirror-set kind (a MachineConfig) is skipped with a note on stderr;"
+              + " a file of a wrong kind named directly is an error.")
   List<Path> mirrorSets;
 
   @Option(
@@ -213,11 +217,12 @@ public final class RenderCommand implements Callable<Integer> {
   }
 
   private MirrorSets readInput() throws MirrorSetException {
-    MirrorSets sets = MirrorSetFiles.read(mirrorSets);
+    MirrorSets sets = MirrorSetFiles.read(mirrorSets, spec.commandLine().getErr()::println);
     if (imageConfig == null) {
       return sets;
     }
-    MirrorSets image = MirrorSetFiles.read(List.of(imageConfig));
+    MirrorSets image =
+        MirrorSetFiles.read(List.of(imageConfig), spec.commandLine().getErr()::println);
     if (image.imageConfig().isEmpty() || image.objects().size() != 1) {
       throw new MirrorSetException(
           Problem.error(

@@ -5,8 +5,11 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.time.Duration;
 import java.util.Optional;
 
 /** Builds the fabric8 client (JDK HTTP client) the adapters of this package share. */
@@ -16,23 +19,51 @@ public final class KubeClients {
   private KubeClients() {}
 
   /**
-   * A client configured from {@code kubeconfig} when given, else fabric8's usual search: the {@code
-   * KUBECONFIG} variable, {@code ~/.kube/config}, then the in-cluster service account.
-   *
-   * @throws IllegalArgumentException when the given kubeconfig file does not exist
+   * The client configuration from {@code source}: that kubeconfig file, or fabric8's own search
+   * (which finds the same {@code KUBECONFIG} file or the in-cluster service account).
    */
-  public static KubernetesClient create(Optional<Path> kubeconfig) {
-    Config config;
-    if (kubeconfig.isPresent()) {
-      Path file = kubeconfig.get();
-      if (!Files.isRegularFile(file)) {
-        throw new IllegalArgumentException("--kubeconfig " + file + ": no such file");
-      }
-      config = Config.fromKubeconfig(file.toFile());
-    } else {
-      config = Config.autoConfigure(null);
-    }
+  public static Config config(KubeconfigSource source) {
+    return source.file().isPresent()
+        ? Config.fromKubeconfig(source.file().get().toFile())
+        : Config.autoConfigure(null);
+  }
+
+  /** A client for {@code config} (from {@link #config}). */
+  public static KubernetesClient create(Config config) {
     return build(config);
+  }
+
+  /**
+   * Whether a TCP connection to the API server of {@code url} opens within {@code timeout}: a fast
+   * first word on an unreachable server, before fabric8's retries take their time.
+   *
+   * @return empty when it opens, else the cause in words
+   */
+  public static Optional<String> unreachable(String url, Duration timeout) {
+    URI uri;
+    try {
+      uri = URI.create(url);
+    } catch (IllegalArgumentException e) {
+      return Optional.of("not a URL");
+    }
+    if (uri.getHost() == null) {
+      return Optional.of("no host in the URL");
+    }
+    int port = uri.getPort() >= 0 ? uri.getPort() : "http".equals(uri.getScheme()) ? 80 : 443;
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(uri.getHost(), port), (int) timeout.toMillis());
+      return Optional.empty();
+    } catch (IOException e) {
+      String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(java.util.Locale.ROOT);
+      return Optional.of(
+          m.contains("refused")
+              ? "connection refused"
+              : m.contains("timed out")
+                  ? "no answer within " + timeout.toMillis() + " ms"
+                  : e instanceof java.net.UnknownHostException
+                      ? "unknown host " + uri.getHost()
+                      : "cannot connect (" + e.getMessage() + ")");
+    }
   }
 
   /** A client for an API server at {@code url} with no credentials (the demo's mock server). */

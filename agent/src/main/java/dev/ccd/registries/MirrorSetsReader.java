@@ -84,9 +84,44 @@ public final class MirrorSetsReader {
       }
     }
     if (!problems.isEmpty()) {
+      // Every problem of the file in one run: the rules of the objects that could be read too.
+      try {
+        problems.addAll(MirrorSetRenderer.validate(MirrorSets.combine(parts)));
+      } catch (MirrorSetException e) {
+        problems.addAll(e.problems());
+      }
       throw new MirrorSetException(problems);
     }
     return MirrorSets.combine(parts);
+  }
+
+  /**
+   * The kinds of the objects in {@code text} (the items of a list counted one by one), in order;
+   * empty when the text is not YAML or holds no object with a kind.
+   */
+  public static List<String> kinds(String text) {
+    List<String> kinds = new ArrayList<>();
+    try {
+      for (JsonNode doc : YamlDocuments.yaml(text)) {
+        if (doc == null || !doc.isObject()) {
+          continue;
+        }
+        String kind = doc.path("kind").asText("");
+        if (kind.endsWith("List") && doc.path("items").isArray()) {
+          doc.get("items").forEach(item -> kinds.add(item.path("kind").asText("")));
+        } else {
+          kinds.add(kind);
+        }
+      }
+    } catch (YamlDocuments.Refusal e) {
+      return List.of(); // parse() says what is wrong
+    }
+    return kinds;
+  }
+
+  /** Whether objects of {@code kind} are read by {@link #parse}. */
+  public static boolean reads(String kind) {
+    return KINDS.containsKey(kind);
   }
 
   private static void read(
@@ -125,11 +160,21 @@ public final class MirrorSetsReader {
                   + "\""));
       return;
     }
+    JsonNode name = node.path("metadata").path("name");
+    List<Problem> structure =
+        MirrorSetSchema.check(
+            kindName,
+            node,
+            file,
+            name.isTextual() && !name.asText().isEmpty() ? kindName + "/" + name.asText() : where);
+    problems.addAll(structure);
     HasMetadata object;
     try {
       object = OBJECTS.treeToValue(node, kind.type());
     } catch (JsonProcessingException | IllegalArgumentException e) {
-      problems.add(mappingProblem(e, file, where, kindName));
+      if (structure.isEmpty()) { // else the schema has said it in words already
+        problems.add(mappingProblem(e, file, where, kindName));
+      }
       return;
     }
     if (object.getMetadata() == null

@@ -66,6 +66,9 @@ class ApplyCommandTest {
     assertThat(out.toString())
         .contains("changed: /" + DROPIN)
         .contains("crio action: drain+reload")
+        .contains(
+            "drain: needed by the safe-change rules, not performed by `ccd apply`; drain the"
+                + " node first")
         .contains("crio: reload (recorded, not performed: --no-reload given)");
 
     out.getBuffer().setLength(0);
@@ -105,6 +108,45 @@ class ApplyCommandTest {
         .contains("+++ b/etc/containers/registries.conf.d/99-worker-generated-registries.conf")
         .contains("+location = \"quay.io/openshift-release-dev/ocp-release\"")
         .contains("dry run: nothing written");
+    assertThat(snapshot(root)).isEqualTo(before);
+  }
+
+  @Test
+  void theDiffOfANewFileCountsFromZeroAndAddsNoEmptyLine() throws IOException {
+    int rc = ccd("apply", "--config", EXAMPLE.toString(), "--root", root.toString(), "--dry-run");
+
+    assertThat(rc).isZero();
+    String content = decodedExampleDropIn();
+    long lines = content.lines().count();
+    assertThat(content).endsWith("\n");
+    String diff = out.toString();
+    assertThat(diff).contains("@@ -0,0 +1," + lines + " @@").doesNotContain("@@ -1,0");
+    String hunk = diff.substring(diff.indexOf("@@ -0,0"));
+    hunk = hunk.substring(hunk.indexOf('\n') + 1, hunk.indexOf("dry run:"));
+    assertThat(hunk.lines().toList())
+        .as("one + line per line of the file, no empty + line after the last")
+        .hasSize((int) lines)
+        .allMatch(l -> l.startsWith("+"))
+        .last()
+        .isNotEqualTo("+");
+  }
+
+  @Test
+  void aMirrorSetGivenAsConfigIsNamedWithTheCommandThatRendersIt() throws IOException {
+    Map<String, String> before = snapshot(root);
+    String sets = "../examples/air-gapped-mirror-sets.yaml";
+
+    int rc = ccd("apply", "--config", sets, "--root", root.toString());
+
+    assertThat(rc).isEqualTo(1);
+    assertThat(err.toString())
+        .isEqualTo(
+            sets
+                + " is an ImageDigestMirrorSet, not a MachineConfig; render it first: ccd render"
+                + " --mirror-sets "
+                + sets
+                + " -o machineconfig"
+                + System.lineSeparator());
     assertThat(snapshot(root)).isEqualTo(before);
   }
 

@@ -34,6 +34,26 @@ class ExamplesTest {
   }
 
   @Test
+  void theExamplesDirectoryRendersTheSameMachineConfigSkippingTheOneInIt() throws IOException {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    var cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+
+    int rc = cli.execute("render", "--mirror-sets", "../examples/", "-o", "machineconfig");
+
+    assertThat(rc).as(err.toString()).isZero();
+    assertThat(err.toString())
+        .isEqualTo(
+            "note: ../examples/99-worker-generated-registries.yaml: skipped, MachineConfig is not"
+                + " a mirror-set kind"
+                + System.lineSeparator());
+    assertThat(out.toString())
+        .isEqualTo(Files.readString(Path.of("../examples/99-worker-generated-registries.yaml")));
+  }
+
+  @Test
   void theExamplesValidate() {
     var cli = Main.commandLine();
     cli.setOut(new PrintWriter(new StringWriter(), true));

@@ -167,4 +167,29 @@ class ExplainCommandTest {
     assertThat(out.toString())
         .contains("\"error\" : \"rewriting reference: invalid reference format\"");
   }
+
+  @Test
+  void aShortNameListsTheCandidatesCriOTriesInOrder() throws IOException {
+    Path conf = dir.resolve("short.conf");
+    Files.writeString(
+        conf,
+        "unqualified-search-registries = [\"registry.example.com\", \"docker.io\"]\n"
+            + "short-name-mode = \"permissive\"\n");
+
+    int rc =
+        run(
+            "--registries-conf",
+            conf.toString(),
+            "--dropin-dir",
+            dir.resolve("none").toString(),
+            "busybox");
+
+    assertThat(rc).as(err.toString()).isZero();
+    assertThat(out.toString())
+        .contains(
+            "  short name: CRI-O does not normalise it to docker.io but resolves it"
+                + " (short-name-mode permissive), trying in order:\n"
+                + "     1. registry.example.com/busybox:latest  (unqualified-search-registries)\n"
+                + "     2. docker.io/library/busybox:latest  (unqualified-search-registries)\n");
+  }
 }

@@ -96,6 +96,39 @@ class RenderCommandTest {
   }
 
   @Test
+  void aFileOfAnotherKindIsSkippedInADirectoryButRefusedWhenNamed() throws Exception {
+    write("sets/a.yaml", IDMS);
+    Path other =
+        write(
+            "sets/z.yaml",
+            "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap}\n"
+                + "- {apiVersion: v1, kind: Secret}\n");
+
+    Run r = run("--mirror-sets", dir.resolve("sets").toString());
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err())
+        .isEqualTo("note: " + other + ": skipped, ConfigMap, Secret are not mirror-set kinds\n");
+    assertThat(r.out()).contains("ImageDigestMirrorSet/release");
+
+    Run named = run("--mirror-sets", other.toString());
+    assertThat(named.code()).isEqualTo(1);
+    assertThat(named.err()).contains(other.toString()).contains("unsupported kind \"ConfigMap\"");
+  }
+
+  @Test
+  void aMisspeltFieldFailsTheRenderingInsteadOfDroppingRules() throws Exception {
+    Path f = write("typo.yaml", IDMS.replace("imageDigestMirrors:", "imageDigestMirror:"));
+
+    Run r = run("--mirror-sets", f.toString());
+
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err())
+        .contains(f + ": ImageDigestMirrorSet/release spec.imageDigestMirror: unknown field");
+  }
+
+  @Test
   void wholeFileStartsFromOpenShiftsTemplate() throws Exception {
     Path f = write("a.yaml", IDMS);
 

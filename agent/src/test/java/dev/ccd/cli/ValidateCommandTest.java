@@ -118,6 +118,42 @@ class ValidateCommandTest {
   }
 
   @Test
+  void aMisspeltFieldAndAnUnknownEnumValueAreAllReportedInOneRun() throws IOException {
+    Path sets =
+        file(
+            "typos.yaml",
+            """
+            apiVersion: config.openshift.io/v1
+            kind: ImageDigestMirrorSet
+            metadata: {name: typo}
+            spec:
+              imageDigestMirror:
+              - source: a.example.com
+                mirrors: [m.example.com]
+              imageDigestMirrors:
+              - source: b.example.com
+                mirrors: [n.example.com]
+                mirrorSourcePolicy: NeverContactSorce
+              - source: "not a source"
+                mirrors: [o.example.com]
+            """);
+    assertThat(validate(sets.toString())).isEqualTo(1);
+    assertThat(err.toString().lines())
+        .containsExactly(
+            sets
+                + ": ImageDigestMirrorSet/typo spec.imageDigestMirror: unknown field"
+                + " (allowed: imageDigestMirrors)",
+            sets
+                + ": ImageDigestMirrorSet/typo spec.imageDigestMirrors[0].mirrorSourcePolicy:"
+                + " unsupported value \"NeverContactSorce\""
+                + " (allowed: NeverContactSource, AllowContactingSource)",
+            sets
+                + ": ImageDigestMirrorSet/typo spec.imageDigestMirrors[1].source:"
+                + " invalid format for source \"not a source\"");
+    assertThat(out.toString()).doesNotContain("valid");
+  }
+
+  @Test
   void nothingToValidateIsAUsageError() {
     assertThat(validate()).isEqualTo(2);
   }

@@ -14,7 +14,7 @@ class IcspMigrationTest {
       kind: ImageContentSourcePolicy
       metadata:
         name: release
-        uid: 1234
+        uid: "1234"
         resourceVersion: "99"
         labels: {team: infra}
       spec:

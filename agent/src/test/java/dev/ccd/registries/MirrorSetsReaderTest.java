@@ -156,7 +156,6 @@ class MirrorSetsReaderTest {
                     """,
                     "t.yaml"))
         .isInstanceOf(MirrorSetException.class)
-        .hasMessage(
-            "t.yaml: document 1 spec.imageDigestMirrors: ImageDigestMirrorSet: expected a list");
+        .hasMessage("t.yaml: ImageDigestMirrorSet/a spec.imageDigestMirrors: expected a list");
   }
 }

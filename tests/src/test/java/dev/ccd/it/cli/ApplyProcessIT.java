@@ -68,6 +68,34 @@ class ApplyProcessIT {
     assertThat(second.out()).contains("no changes");
   }
 
+  /** GNU patch (installed by .ci/run) is the judge of the dry-run diff: it must make the file. */
+  @Test
+  void gnuPatchAppliesTheDryRunDiffToTheSameFileApplyWrites(@TempDir Path patched)
+      throws Exception {
+    Run dry =
+        ccd("apply", "--config", EXAMPLE.toString(), "--root", patched.toString(), "--dry-run");
+    assertThat(dry.exit()).as(dry.err()).isZero();
+    Path diff = root.resolveSibling(root.getFileName() + ".diff");
+    Files.writeString(diff, dry.out());
+    try {
+      Process p =
+          new ProcessBuilder("patch", "-p1", "-d", patched.toString(), "-i", diff.toString())
+              .redirectErrorStream(true)
+              .start();
+      String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).as("patch said: %s", said).isZero();
+    } finally {
+      Files.deleteIfExists(diff);
+    }
+
+    Run applied = ccd("apply", "--config", EXAMPLE.toString(), "--root", root.toString());
+    assertThat(applied.exit()).as(applied.err()).isZero();
+    String file = "etc/containers/registries.conf.d/99-worker-generated-registries.conf";
+    assertThat(Files.readString(patched.resolve(file)))
+        .isEqualTo(Files.readString(root.resolve(file)));
+  }
+
   @Test
   void withoutASystemBusApplyRefusesNamingTheBusAndWritesNothing() throws Exception {
     // a root without run/dbus/system_bus_socket, and no DBUS_SYSTEM_BUS_ADDRESS in the way

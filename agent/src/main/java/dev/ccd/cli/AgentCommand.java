@@ -121,38 +121,21 @@ final class AgentCommand implements Callable<Integer> {
     // Host mode (--desired-config) talks to no API server.
     Config config = null;
     if (desiredConfig.isEmpty()) {
-    KubeconfigSource source;
+    ApiServer api;
     try {
-      source =
-          KubeconfigSource.resolve(
-              kubeconfig,
-              System.getenv(),
-              Optional.ofNullable(System.getProperty("user.home")).map(Path::of),
-              Files::isRegularFile);
-      config = KubeClients.config(source);
-    } catch (KubeconfigSource.Missing e) {
-      spec.commandLine().getErr().println("agent: " + SafeText.escape(e.getMessage()));
-      return 2;
-    } catch (RuntimeException e) {
-      spec.commandLine()
-          .getErr()
-          .println(
-              SafeText.escape(
-                  "agent: kubeconfig "
-                      + kubeconfig.map(Path::toString).orElse("")
-                      + ": unreadable: "
-                      + FailureText.of(e)));
+      api = ApiServer.resolve(kubeconfig);
+    } catch (ApiServer.Unusable e) {
+      spec.commandLine().getErr().println("agent: " + e.getMessage());
       return 2;
     }
-    String server = config.getMasterUrl();
-    LOG.info("API server {} (from {})", server, source.description());
-    KubeClients.unreachable(server, PROBE_TIMEOUT)
+    config = api.config();
+    LOG.info("API server {}", api.describe());
+    KubeClients.unreachable(api.url(), PROBE_TIMEOUT)
         .ifPresent(
             cause ->
                 LOG.warn(
-                    "API server {} (from {}) is not reachable: {}; the agent keeps trying",
-                    server,
-                    source.description(),
+                    "API server {} is not reachable: {}; the agent keeps trying",
+                    api.describe(),
                     cause));
     }
     HostWiring host;

@@ -37,7 +37,7 @@ final class ControllerCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--kubeconfig", description = "kubeconfig (default: $KUBECONFIG or in-cluster)")
+  @Option(names = "--kubeconfig", description = "kubeconfig (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)")
   Optional<Path> kubeconfig;
 
   @Option(
@@ -93,13 +93,15 @@ final class ControllerCommand implements Callable<Integer> {
       err.println("controller: this host has no name to hold the Lease with; give --identity");
       return 2;
     }
-    KubernetesClient client;
+    ApiServer api;
     try {
-      client = KubeClients.create(kubeconfig);
-    } catch (IllegalArgumentException e) {
+      api = ApiServer.resolve(kubeconfig);
+    } catch (ApiServer.Unusable e) {
       err.println("controller: " + e.getMessage());
       return 2;
     }
+    LOG.info("API server {}", api.describe());
+    KubernetesClient client = KubeClients.create(api.config());
     try {
       Optional<String> mco;
       try {

@@ -40,7 +40,7 @@ final class StatusCommand implements Callable<Integer> {
       description = "print again whenever a pool or node changes")
   boolean watch;
 
-  @Option(names = "--kubeconfig", description = "kubeconfig (default: in-cluster or $KUBECONFIG)")
+  @Option(names = "--kubeconfig", description = "kubeconfig (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)")
   Optional<Path> kubeconfig;
 
   @Option(
@@ -61,7 +61,14 @@ final class StatusCommand implements Callable<Integer> {
     }
     StatusPrinter printer =
         new StatusPrinter(output, Clock.systemUTC(), keys, spec.commandLine().getOut());
-    try (KubernetesClient client = KubeClients.create(kubeconfig);
+    ApiServer api;
+    try {
+      api = ApiServer.resolve(kubeconfig);
+    } catch (ApiServer.Unusable e) {
+      err.println("status: " + e.getMessage());
+      return 2;
+    }
+    try (KubernetesClient client = KubeClients.create(api.config());
         Fabric8StatusSource source = new Fabric8StatusSource(client)) {
       if (watch) {
         printer.watch(source);
@@ -70,7 +77,7 @@ final class StatusCommand implements Callable<Integer> {
       }
       return 0;
     } catch (IllegalArgumentException | KubernetesClientException e) {
-      err.println("status: " + FailureText.of(e));
+      err.println("status: API server " + api.describe() + ": " + FailureText.of(e));
       return 1;
     }
   }

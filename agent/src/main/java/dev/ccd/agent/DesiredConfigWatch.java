@@ -32,10 +32,13 @@ final class DesiredConfigWatch implements AutoCloseable {
   private String name = "";
   private String read = "";
   private String newest = "";
+
   /** The watch's newest answer for {@link #name}: null before its first list answered. */
   private Optional<MachineConfigText> answer;
+
   /** Why the watch broke before it first answered; cleared when a fetch reports it. */
   private Exception failure;
+
   /** A fetch waits for the first answer: that answer asks for no other pass. */
   private boolean waiting;
 
@@ -50,9 +53,9 @@ final class DesiredConfigWatch implements AutoCloseable {
   }
 
   /**
-   * The desired config {@code config} as the watch knows it now (empty: it does not exist), recorded
-   * as the version this pass read. Starts following it when it is not followed yet (the watch of an
-   * earlier name ends) and waits for the watch's first list. Pass thread only.
+   * The desired config {@code config} as the watch knows it now (empty: it does not exist),
+   * recorded as the version this pass read. Starts following it when it is not followed yet (the
+   * watch of an earlier name ends) and waits for the watch's first list. Pass thread only.
    *
    * @throws KubeApiException when the watch broke before it could answer, or did not answer in time
    */

@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * Splits the time of one update into its {@link UpdatePhase}s: each {@link #lap} ends the time since
- * the previous lap (or the start) and adds it to that phase, so a phase met several times (three
- * journal writes, two patches) is their sum and the phases add up to the whole. One update, one
- * thread.
+ * Splits the time of one update into its {@link UpdatePhase}s: each {@link #lap} ends the time
+ * since the previous lap (or the start) and adds it to that phase, so a phase met several times
+ * (three journal writes, two patches) is their sum and the phases add up to the whole. One update,
+ * one thread.
  */
 public final class UpdateTimer {
   private static final UpdateTimer DISCARDING = new UpdateTimer(() -> 0L);

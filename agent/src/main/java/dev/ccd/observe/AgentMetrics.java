@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@code ccd_state{state}}: 1 for the current state, 0 for the other three
  *   <li>{@code ccd_updates_total{result}}: finished updates by {@link UpdateResult}
  *   <li>{@code ccd_update_duration_seconds}: histogram of update durations
- *   <li>{@code ccd_update_phase_seconds{phase}}: histogram of the time each {@link UpdatePhase}
- *       of an update took
+ *   <li>{@code ccd_update_phase_seconds{phase}}: histogram of the time each {@link UpdatePhase} of
+ *       an update took
  *   <li>{@code ccd_crio_actions_total{action,result}}: crio reloads/restarts, success or failure
  *   <li>{@code ccd_config_drift}: unix time of the last drift seen, 0 when none
  *   <li>{@code ccd_last_applied_timestamp_seconds}: unix time of the last completed update
@@ -77,7 +77,8 @@ public final class AgentMetrics implements AutoCloseable {
   };
 
   private final PrometheusMeterRegistry registry;
-  private final java.util.Map<UpdatePhase, Timer> phases = new java.util.EnumMap<>(UpdatePhase.class);
+  private final java.util.Map<UpdatePhase, Timer> phases =
+      new java.util.EnumMap<>(UpdatePhase.class);
   private final AtomicReference<ConfigState> state = new AtomicReference<>(ConfigState.DONE);
   private final AtomicLong driftEpochSeconds = new AtomicLong();
   private final AtomicLong lastAppliedEpochSeconds = new AtomicLong();

@@ -429,7 +429,9 @@ class ReconcilerTest {
 
     for (String phase :
         List.of("fetch", "decode", "plan", "patch", "journal", "write", "crio", "record")) {
-      assertThat(phase(phase, "count")).as("ccd_update_phase_seconds{phase=%s}", phase).isEqualTo(1);
+      assertThat(phase(phase, "count"))
+          .as("ccd_update_phase_seconds{phase=%s}", phase)
+          .isEqualTo(1);
       assertThat(phase(phase, "sum")).as("time of phase %s", phase).isPositive();
     }
     double total = 0;
@@ -437,7 +439,9 @@ class ReconcilerTest {
         List.of("fetch", "decode", "plan", "patch", "journal", "write", "crio", "record")) {
       total += phase(phase, "sum");
     }
-    assertThat(total).as("the phases add up to the clock's time").isLessThanOrEqualTo(ticks.get() / 1e9);
+    assertThat(total)
+        .as("the phases add up to the clock's time")
+        .isLessThanOrEqualTo(ticks.get() / 1e9);
 
     reconciler.pass(nodes.view(), true); // nothing new: only the disk is compared
     assertThat(phase("fetch", "count")).isEqualTo(1);
@@ -449,7 +453,9 @@ class ReconcilerTest {
         Pattern.compile(
                 "(?m)^ccd_update_phase_seconds_"
                     + what
-                    + "\\{phase=\"" + phase + "\"\\} ([0-9.E-]+)$")
+                    + "\\{phase=\""
+                    + phase
+                    + "\"\\} ([0-9.E-]+)$")
             .matcher(metrics.scrape());
     assertThat(m.find()).as("series ccd_update_phase_seconds_%s{phase=%s}", what, phase).isTrue();
     return Double.parseDouble(m.group(1));

@@ -72,7 +72,8 @@ class AgentMetricsTest {
             "ccd_update_phase_seconds_count{phase=\"fetch\"} 0",
             "ccd_update_phase_seconds_count{phase=\"record\"} 0");
     metrics.updatePhases(
-        java.util.Map.of(UpdatePhase.CRIO, Duration.ofMillis(8), UpdatePhase.PLAN, Duration.ofNanos(300_000)));
+        java.util.Map.of(
+            UpdatePhase.CRIO, Duration.ofMillis(8), UpdatePhase.PLAN, Duration.ofNanos(300_000)));
     assertThat(samples())
         .contains(
             "ccd_update_phase_seconds_count{phase=\"crio\"} 1",

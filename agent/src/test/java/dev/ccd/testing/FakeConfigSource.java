@@ -53,8 +53,7 @@ public final class FakeConfigSource implements ConfigSource {
     watchers.add(w);
     lists++;
     // Like a watch's first list: the config as it is now, or that it is missing.
-    Optional.ofNullable(configs.get(name))
-        .ifPresentOrElse(listener::onConfig, listener::onMissing);
+    Optional.ofNullable(configs.get(name)).ifPresentOrElse(listener::onConfig, listener::onMissing);
     return () -> watchers.remove(w);
   }
 }

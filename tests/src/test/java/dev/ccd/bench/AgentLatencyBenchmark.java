@@ -83,8 +83,8 @@ class AgentLatencyBenchmark {
    * The naive peer: a shell loop as simple DIY DaemonSets write it. It polls the Node with {@code
    * kubectl get --raw}, and when desiredConfig changes copies a file it already has (it decodes
    * nothing), asks systemd for a crio reload with {@code busctl} (without waiting for the job) and
-   * writes state=Done and currentConfig back with a curl merge patch. Timed like the
-   * agent, on a fresh bed whose agent never starts.
+   * writes state=Done and currentConfig back with a curl merge patch. Timed like the agent, on a
+   * fresh bed whose agent never starts.
    */
   private static long[] naivePeer() throws Exception {
     try (AgentBed bed = new AgentBed(SANDBOX, "bench-naive")) {
@@ -167,14 +167,14 @@ class AgentLatencyBenchmark {
    */
   private static long[][] peers() throws Exception {
     DbusSystemd systemd = new DbusSystemd(SANDBOX.address());
-    long[] job = new long[N];
-    for (int i = 0; i < N; i++) {
+    long[] job = new long[PEER_N];
+    for (int i = 0; i < PEER_N; i++) {
       long start = System.nanoTime();
       assertThat(systemd.reload("crio.service", Duration.ofSeconds(30)).succeeded()).isTrue();
       job[i] = System.nanoTime() - start;
     }
-    long[] process = new long[N];
-    for (int i = 0; i < N; i++) {
+    long[] process = new long[PEER_N];
+    for (int i = 0; i < PEER_N; i++) {
       long start = System.nanoTime();
       Process p =
           new ProcessBuilder(

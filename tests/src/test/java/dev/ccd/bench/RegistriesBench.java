@@ -353,7 +353,9 @@ public class RegistriesBench {
     return String.format(Locale.ROOT, "%.1f ms / %.1f ms", meanMedian[0], meanMedian[1]);
   }
 
-  /** Mean and median wall time in ms of N runs (-Dccd.bench.process-runs, 20) after 3 unmeasured. */
+  /**
+   * Mean and median wall time in ms of N runs (-Dccd.bench.process-runs, 20) after 3 unmeasured.
+   */
   private static double[] timeRuns(List<String> command, Path home, boolean mustSucceed)
       throws IOException, InterruptedException {
     int runs = Integer.getInteger("ccd.bench.process-runs", 20);

@@ -11,6 +11,7 @@ import dev.ccd.host.Mounts;
 import dev.ccd.machineconfig.DesiredFile;
 import dev.ccd.machineconfig.DesiredFiles;
 import dev.ccd.machineconfig.FileState;
+import dev.ccd.observe.UpdatePhase;
 import dev.ccd.plan.CrioAction;
 import dev.ccd.plan.Plan;
 import dev.ccd.plan.Step;
@@ -74,6 +75,15 @@ public final class Applier {
    * {@code desired} must already be numeric.
    */
   public ApplyOutcome apply(Plan plan, AppliedConfig previous, DesiredFiles desired) {
+    return apply(plan, previous, desired, UpdateTimer.discarding());
+  }
+
+  /**
+   * As {@link #apply(Plan, AppliedConfig, DesiredFiles)}, timing its journal, write, crio and
+   * record phases.
+   */
+  public ApplyOutcome apply(
+      Plan plan, AppliedConfig previous, DesiredFiles desired, UpdateTimer timer) {
     if (plan.steps().isEmpty()) {
       // An earlier record write failed after crio took these very files: only the record is left.
       try {
@@ -128,10 +138,12 @@ public final class Applier {
             before,
             desired.files().stream().map(Applier::stateOf).toList());
     try {
+      timer.lap(UpdatePhase.WRITE); // snapshots and backups
       state.writeJournal(journal);
     } catch (IOException e) {
       return failedBeforeChange(plan, "journal", state.paths().journal(), e);
     }
+    timer.lap(UpdatePhase.JOURNAL);
     hook.reached("journal");
 
     List<String> written = new ArrayList<>();
@@ -185,19 +197,24 @@ public final class Applier {
           plan, journal, "remount", commonDirectory(plan.steps()), closing.getMessage(), false);
     }
 
+    timer.lap(UpdatePhase.WRITE);
     try {
       state.writeJournal(journal.at(Phase.FILES_WRITTEN));
     } catch (IOException e) {
       return rolledBack(plan, journal, "journal", state.paths().journal(), e.getMessage(), false);
     }
+    timer.lap(UpdatePhase.JOURNAL);
     CrioOutcome outcome = crio.run(plan.disruption().crioAction());
+    timer.lap(UpdatePhase.CRIO);
     hook.reached("crio");
     if (!outcome.succeeded()) {
       return rolledBack(plan, journal, "crio", crio.unit(), outcome.detail(), true);
     }
     try {
       state.writeJournal(journal.at(Phase.CRIO_DONE));
+      timer.lap(UpdatePhase.JOURNAL);
       finish(journal, desired);
+      timer.lap(UpdatePhase.RECORD);
     } catch (IOException e) {
       // crio runs the new files; a restart finishes the record from the journal.
       return new Failed(

@@ -13,6 +13,7 @@ import dev.ccd.kube.NodeView;
 import dev.ccd.machineconfig.DesiredFile;
 import dev.ccd.machineconfig.DesiredFiles;
 import dev.ccd.observe.AgentMetrics;
+import dev.ccd.observe.UpdatePhase;
 import dev.ccd.observe.UpdateResult;
 import dev.ccd.plan.CrioAction;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -41,7 +43,6 @@ public final class Reconciler {
   /** A file an operator creates to ask for a re-apply of the current config. */
   public static final String FORCE_FILE = "/run/ccd/force-reapply";
 
-  private final ConfigSource configs;
   private final NodeState node;
   private final UpdatePreparation preparation;
   private final Applier applier;
@@ -51,6 +52,7 @@ public final class Reconciler {
   private final DesiredConfigWatch desiredWatch;
   private final AgentMetrics metrics;
   private final Clock clock;
+  private final LongSupplier nanos;
   private Map<String, String> settled;
 
   public Reconciler(
@@ -64,7 +66,34 @@ public final class Reconciler {
       AgentMetrics metrics,
       Clock clock,
       Runnable kick) {
-    this.configs = configs;
+    this(
+        configs,
+        node,
+        preparation,
+        applier,
+        store,
+        files,
+        watchedDirectories,
+        metrics,
+        clock,
+        System::nanoTime,
+        kick);
+  }
+
+  /** With the clock that times the phases of each update ({@code System::nanoTime} in use). */
+  public Reconciler(
+      ConfigSource configs,
+      NodeState node,
+      UpdatePreparation preparation,
+      Applier applier,
+      StateStore store,
+      HostFiles files,
+      List<String> watchedDirectories,
+      AgentMetrics metrics,
+      Clock clock,
+      LongSupplier nanos,
+      Runnable kick) {
+    this.nanos = nanos;
     this.node = node;
     this.preparation = preparation;
     this.applier = applier;
@@ -130,11 +159,13 @@ public final class Reconciler {
   /** The result of one update, counted once when the pass ends. */
   private static final class Tally {
     private final Instant start;
+    private final UpdateTimer timer;
     private UpdateResult result;
     private Duration took = Duration.ZERO;
 
-    Tally(Instant start) {
+    Tally(Instant start, UpdateTimer timer) {
       this.start = start;
+      this.timer = timer;
     }
 
     void set(UpdateResult r, Instant end) {
@@ -155,7 +186,7 @@ public final class Reconciler {
     String desired = wanted.get();
     MDC.put("node", view.name());
     MDC.put("toConfig", desired);
-    Tally tally = new Tally(clock.instant());
+    Tally tally = new Tally(clock.instant(), UpdateTimer.start(nanos));
     boolean forceFile = false;
     try {
       forceFile = files.read(FORCE_FILE).isPresent();
@@ -172,6 +203,7 @@ public final class Reconciler {
     } finally {
       if (tally.result != null) {
         metrics.updateFinished(tally.result, tally.took);
+        metrics.updatePhases(tally.timer.spent());
       }
       MDC.clear();
     }
@@ -187,8 +219,9 @@ public final class Reconciler {
       return verify(status, applied); // nothing new: only the disk can differ
     }
 
-    Optional<MachineConfigText> text = configs.machineConfig(desired);
-    desiredWatch.read(desired, text.map(MachineConfigText::resourceVersion).orElse(""));
+    tally.timer.skip(); // reading the force file and the record: not an update yet
+    Optional<MachineConfigText> text = desiredWatch.fetch(desired);
+    tally.timer.lap(UpdatePhase.FETCH);
     if (text.isEmpty()) {
       if (node.unreconcilable(
           "MachineConfig " + desired + " not found; waiting for it to be created")) {
@@ -197,7 +230,7 @@ public final class Reconciler {
       return Next.IDLE;
     }
 
-    Prepared prepared = preparation.prepare(text.get().json(), desired, applied);
+    Prepared prepared = preparation.prepare(text.get().json(), desired, applied, tally.timer);
     if (prepared instanceof Prepared.Invalid invalid) {
       if (node.unreconcilable("can't apply MachineConfig " + desired + ": " + invalid.reason())) {
         tally.set(UpdateResult.UNRECONCILABLE, tally.start);
@@ -210,12 +243,13 @@ public final class Reconciler {
     }
     if (ready.plan().isEmpty()) {
       // Nothing to write or tell crio: record the new name (and finish a record that failed).
-      ApplyOutcome outcome = applier.apply(ready.plan(), applied, ready.desired());
+      ApplyOutcome outcome = applier.apply(ready.plan(), applied, ready.desired(), tally.timer);
       if (outcome instanceof Failed failed) {
         return failed(status, desired, failed, tally, forceFile);
       }
       tally.set(UpdateResult.SUCCESS, clock.instant());
       node.done(desired, status.forceReapply(), false);
+      tally.timer.lap(UpdatePhase.PATCH);
       served(forceFile);
       baseline.rebase(ready.desired());
       return Next.IDLE;
@@ -239,7 +273,8 @@ public final class Reconciler {
       LOG.info("update to {} goes on: {}", desired, ((DrainGate.Gate.Open) gate).why());
     }
     node.working(applied.name(), desired);
-    ApplyOutcome outcome = applier.apply(ready.plan(), applied, ready.desired());
+    tally.timer.lap(UpdatePhase.PATCH);
+    ApplyOutcome outcome = applier.apply(ready.plan(), applied, ready.desired(), tally.timer);
     if (outcome instanceof Failed failed) {
       return failed(status, desired, failed, tally, forceFile);
     }
@@ -253,6 +288,7 @@ public final class Reconciler {
     }
     tally.set(UpdateResult.SUCCESS, clock.instant());
     node.done(desired, status.forceReapply(), true);
+    tally.timer.lap(UpdatePhase.PATCH);
     served(forceFile);
     baseline.rebase(ready.desired());
     return Next.IDLE;

@@ -10,6 +10,7 @@ import dev.ccd.machineconfig.MachineConfigDocument;
 import dev.ccd.machineconfig.MachineConfigReader;
 import dev.ccd.machineconfig.ManagedPaths;
 import dev.ccd.machineconfig.Owner;
+import dev.ccd.observe.UpdatePhase;
 import dev.ccd.plan.CurrentFiles;
 import dev.ccd.plan.Plan;
 import dev.ccd.plan.Planner;
@@ -93,6 +94,12 @@ public final class UpdatePreparation {
    * be): that is an {@link IOException}, not invalid input.
    */
   public Prepared prepare(String text, String source, AppliedConfig previous) throws IOException {
+    return prepare(text, source, previous, UpdateTimer.discarding());
+  }
+
+  /** As {@link #prepare(String, String, AppliedConfig)}, timing its decode and plan phases. */
+  public Prepared prepare(String text, String source, AppliedConfig previous, UpdateTimer timer)
+      throws IOException {
     DesiredFiles decoded;
     List<Problem> warnings = new ArrayList<>();
     try {
@@ -117,8 +124,10 @@ public final class UpdatePreparation {
     } catch (InvalidConfigException e) {
       return new Prepared.Invalid(name, e.problems());
     }
+    timer.lap(UpdatePhase.DECODE);
     CurrentFiles current = current(previous, desired);
     Plan plan = planner.plan(previous.files(), desired, current, owners);
+    timer.lap(UpdatePhase.PLAN);
     return new Prepared.Ready(desired, current, plan, warnings);
   }
 

@@ -10,8 +10,10 @@ public interface ConfigSource {
 
   /**
    * Watches only the MachineConfig {@code name} (field selector {@code metadata.name}): the
-   * listener hears it when it appears, when it changes, and after each re-list that finds it. This
-   * is how an agent waiting for a missing rendered config learns it has been created.
+   * listener hears it when it appears, when it changes, and after each re-list (found or missing).
+   * This is how an agent waiting for a missing rendered config learns it has been created, and the
+   * agent's only read of its desired config: the watch's list is the fetch, so an update costs no
+   * separate GET.
    */
   Watch watch(String name, ConfigListener listener);
 }

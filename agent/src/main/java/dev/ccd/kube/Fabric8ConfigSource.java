@@ -66,7 +66,7 @@ public final class Fabric8ConfigSource implements ConfigSource {
         new ResilientWatch.Sink<>() {
           @Override
           public void current(Optional<MachineConfigText> object) {
-            object.ifPresent(listener::onConfig);
+            object.ifPresentOrElse(listener::onConfig, listener::onMissing);
           }
 
           @Override

@@ -27,6 +27,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@code ccd_state{state}}: 1 for the current state, 0 for the other three
  *   <li>{@code ccd_updates_total{result}}: finished updates by {@link UpdateResult}
  *   <li>{@code ccd_update_duration_seconds}: histogram of update durations
+ *   <li>{@code ccd_update_phase_seconds{phase}}: histogram of the time each {@link UpdatePhase} of
+ *       an update took
  *   <li>{@code ccd_crio_actions_total{action,result}}: crio reloads/restarts, success or failure
  *   <li>{@code ccd_config_drift}: unix time of the last drift seen, 0 when none
  *   <li>{@code ccd_last_applied_timestamp_seconds}: unix time of the last completed update
@@ -54,7 +56,29 @@ public final class AgentMetrics implements AutoCloseable {
     Duration.ofMinutes(30)
   };
 
+  /**
+   * Bucket bounds of the phase histogram: a phase takes from well under a millisecond (a plan) to
+   * the seconds of a crio restart.
+   */
+  private static final Duration[] PHASE_BUCKETS = {
+    Duration.ofNanos(500_000),
+    Duration.ofMillis(1),
+    Duration.ofMillis(2),
+    Duration.ofMillis(5),
+    Duration.ofMillis(10),
+    Duration.ofMillis(25),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(30)
+  };
+
   private final PrometheusMeterRegistry registry;
+  private final java.util.Map<UpdatePhase, Timer> phases =
+      new java.util.EnumMap<>(UpdatePhase.class);
   private final AtomicReference<ConfigState> state = new AtomicReference<>(ConfigState.DONE);
   private final AtomicLong driftEpochSeconds = new AtomicLong();
   private final AtomicLong lastAppliedEpochSeconds = new AtomicLong();
@@ -90,6 +114,15 @@ public final class AgentMetrics implements AutoCloseable {
             .description("Time from the start of an update to its end, whatever the result")
             .serviceLevelObjectives(DURATION_BUCKETS)
             .register(registry);
+    for (UpdatePhase p : UpdatePhase.values()) {
+      phases.put(
+          p,
+          Timer.builder("ccd.update.phase")
+              .description("Time each phase of an update took (fetch, decode, plan, patch, …)")
+              .tag("phase", p.label())
+              .serviceLevelObjectives(PHASE_BUCKETS)
+              .register(registry));
+    }
     Gauge.builder("ccd.config.drift", driftEpochSeconds, AtomicLong::doubleValue)
         .description(
             "Unix time of the last drift of managed files from the current config, 0 = none")
@@ -127,6 +160,11 @@ public final class AgentMetrics implements AutoCloseable {
   public void updateFinished(UpdateResult result, Duration took) {
     updates(result).increment();
     updateDuration.record(took);
+  }
+
+  /** The phases of one update took {@code spent}; phases it did not meet are left out. */
+  public void updatePhases(java.util.Map<UpdatePhase, Duration> spent) {
+    spent.forEach((p, took) -> phases.get(p).record(took));
   }
 
   /**

@@ -66,32 +66,30 @@ class ReconcilerTest {
           store,
           clock);
 
-  /** Runs once right after the next read of a MachineConfig, as a watch event would land. */
-  Runnable afterNextGet;
+  /** The phase clock, in nanoseconds. */
+  final java.util.concurrent.atomic.AtomicLong ticks = new java.util.concurrent.atomic.AtomicLong();
 
-  /** Thrown by the next read of a MachineConfig. */
-  RuntimeException nextGetFails;
+  /** Runs once while the next pass prepares (after it took the MachineConfig), as an edit lands. */
+  Runnable whilePreparing;
+
+  /** The next watch started fails before its first list answers. */
+  RuntimeException nextListFails;
 
   final ConfigSource configsSeen =
       new ConfigSource() {
         @Override
         public Optional<MachineConfigText> machineConfig(String name) throws KubeApiException {
-          if (nextGetFails != null) {
-            RuntimeException e = nextGetFails;
-            nextGetFails = null;
-            throw e;
-          }
-          Optional<MachineConfigText> text = configs.machineConfig(name);
-          Runnable r = afterNextGet;
-          afterNextGet = null;
-          if (r != null) {
-            r.run();
-          }
-          return text;
+          throw new AssertionError("the agent reads MachineConfigs only through their watch");
         }
 
         @Override
         public Watch watch(String name, ConfigListener listener) {
+          if (nextListFails != null) {
+            RuntimeException e = nextListFails;
+            nextListFails = null;
+            listener.onClose(e);
+            return () -> {};
+          }
           return configs.watch(name, listener);
         }
       };
@@ -107,13 +105,21 @@ class ReconcilerTest {
             ManagedPaths.DEFAULT,
             StatePaths.DEFAULT,
             new Planner(DisruptionPolicy.withDefaults(text -> parser.apply(text))),
-            desired -> List.copyOf(contentProblems)),
+            desired -> {
+              Runnable r = whilePreparing;
+              whilePreparing = null;
+              if (r != null) {
+                r.run();
+              }
+              return List.copyOf(contentProblems);
+            }),
         applier,
         store,
         files,
         List.of("/etc/containers/registries.conf.d"),
         metrics,
         clock,
+        () -> ticks.addAndGet(1_000_000), // each reading of the phase clock is 1 ms later
         () -> kicks.add("kick"));
   }
 
@@ -142,7 +148,7 @@ class ReconcilerTest {
   void aFreshNodeWithoutDesiredConfigIsLeftAlone() {
     assertThat(reconciler.pass(nodes.view())).isEqualTo(Next.IDLE);
     assertThat(nodes.patches()).isEmpty();
-    assertThat(configs.gets()).isZero();
+    assertThat(configs.lists()).isZero();
   }
 
   @Test
@@ -219,10 +225,10 @@ class ReconcilerTest {
     desire("hand-made");
     assertThat(configs.watchers()).isEqualTo(1);
     assertThat(kicks).as("the watch's first delivery is the version just read").isEmpty();
-    int reads = configs.gets();
+    int reads = configs.lists();
 
     reconciler.pass(nodes.view());
-    assertThat(configs.gets()).as("nothing new: no read").isEqualTo(reads);
+    assertThat(configs.lists()).as("nothing new: no read").isEqualTo(reads);
 
     configs.put("hand-made", config("hand-made", "two"));
     assertThat(kicks).hasSize(1);
@@ -457,6 +463,80 @@ class ReconcilerTest {
     assertThat(nodes.annotation(KEYS.currentConfigKey())).isEqualTo("b");
   }
 
+  @Test
+  void updatesReadTheirConfigFromItsWatchOneListPerNewName() {
+    configs.put("a", config("a", "one"));
+    desire("a");
+    assertThat(configs.lists()).as("the watch's first list is the read").isEqualTo(1);
+    configs.put("a", config("a", "two"));
+    reconciler.pass(nodes.view());
+    configs.put("a", config("a", "three"));
+    reconciler.pass(nodes.view());
+
+    assertThat(files.text(DROPIN)).contains("three");
+    assertThat(configs.lists()).as("edits arrive through the open watch").isEqualTo(1);
+    assertThat(configs.gets()).as("no GET").isZero();
+
+    configs.put("b", config("b", "four"));
+    desire("b");
+    assertThat(files.text(DROPIN)).contains("four");
+    assertThat(configs.lists()).as("a new name: one list").isEqualTo(2);
+  }
+
+  @Test
+  void aWatchThatBreaksBeforeItsFirstListFailsThePassAndTheNextPassRetries() {
+    configs.put("a", config("a", "one"));
+    nextListFails = new IllegalStateException("connection refused");
+
+    assertThat(desire("a")).isInstanceOf(Next.Retry.class);
+    assertThat(nodes.annotation(KEYS.reasonKey()))
+        .contains("watch MachineConfig a: connection refused");
+
+    reconciler.close(); // the broken watch ends; a new pass follows the config afresh
+    reconciler.pass(nodes.view());
+    assertThat(state()).isEqualTo("Done");
+    assertThat(files.text(DROPIN)).contains("one");
+  }
+
+  @Test
+  void eachPhaseOfAnUpdateIsRecordedOnceAndAVerifyPassRecordsNone() {
+    configs.put("a", config("a", "one"));
+    desire("a");
+
+    for (String phase :
+        List.of("fetch", "decode", "plan", "patch", "journal", "write", "crio", "record")) {
+      assertThat(phase(phase, "count"))
+          .as("ccd_update_phase_seconds{phase=%s}", phase)
+          .isEqualTo(1);
+      assertThat(phase(phase, "sum")).as("time of phase %s", phase).isPositive();
+    }
+    double total = 0;
+    for (String phase :
+        List.of("fetch", "decode", "plan", "patch", "journal", "write", "crio", "record")) {
+      total += phase(phase, "sum");
+    }
+    assertThat(total)
+        .as("the phases add up to the clock's time")
+        .isLessThanOrEqualTo(ticks.get() / 1e9);
+
+    reconciler.pass(nodes.view(), true); // nothing new: only the disk is compared
+    assertThat(phase("fetch", "count")).isEqualTo(1);
+    assertThat(phase("crio", "count")).isEqualTo(1);
+  }
+
+  double phase(String phase, String what) {
+    Matcher m =
+        Pattern.compile(
+                "(?m)^ccd_update_phase_seconds_"
+                    + what
+                    + "\\{phase=\""
+                    + phase
+                    + "\"\\} ([0-9.E-]+)$")
+            .matcher(metrics.scrape());
+    assertThat(m.find()).as("series ccd_update_phase_seconds_%s{phase=%s}", what, phase).isTrue();
+    return Double.parseDouble(m.group(1));
+  }
+
   double updates(String result) {
     Matcher m =
         Pattern.compile("(?m)^ccd_updates_total\\{result=\"" + result + "\"\\} ([0-9.]+)$")
@@ -489,7 +569,7 @@ class ReconcilerTest {
     configs.put("a", config("a", "two"));
     assertThat(kicks).hasSize(1);
     // While the pass reads "two", the config is edited again: the watch delivers "three".
-    afterNextGet = () -> configs.put("a", config("a", "three"));
+    whilePreparing = () -> configs.put("a", config("a", "three"));
     reconciler.pass(nodes.view());
     assertThat(files.text(DROPIN)).contains("two");
     assertThat(kicks).as("the watch asked for another pass").hasSize(2);
@@ -583,7 +663,7 @@ class ReconcilerTest {
 
   @Test
   void anUnexpectedErrorIsCountedAsFailureAndDegraded() {
-    nextGetFails = new IllegalStateException("API answered 500");
+    nextListFails = new IllegalStateException("API answered 500");
 
     assertThat(desire("a")).isInstanceOf(Next.Retry.class);
 

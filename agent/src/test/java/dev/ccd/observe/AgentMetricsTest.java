@@ -65,6 +65,27 @@ class AgentMetricsTest {
   }
 
   @Test
+  void phasesAreHistogramsByPhaseExportedFromTheStart() {
+    assertThat(samples())
+        .as("every phase is exported before the first update")
+        .contains(
+            "ccd_update_phase_seconds_count{phase=\"fetch\"} 0",
+            "ccd_update_phase_seconds_count{phase=\"record\"} 0");
+    metrics.updatePhases(
+        java.util.Map.of(
+            UpdatePhase.CRIO, Duration.ofMillis(8), UpdatePhase.PLAN, Duration.ofNanos(300_000)));
+    assertThat(samples())
+        .contains(
+            "ccd_update_phase_seconds_count{phase=\"crio\"} 1",
+            "ccd_update_phase_seconds_sum{phase=\"crio\"} 0.008",
+            "ccd_update_phase_seconds_bucket{phase=\"crio\",le=\"0.005\"} 0",
+            "ccd_update_phase_seconds_bucket{phase=\"crio\",le=\"0.01\"} 1",
+            "ccd_update_phase_seconds_bucket{phase=\"plan\",le=\"5.0E-4\"} 1",
+            "ccd_update_phase_seconds_count{phase=\"fetch\"} 0");
+    assertThat(metrics.scrape()).contains("# TYPE ccd_update_phase_seconds histogram");
+  }
+
+  @Test
   void crioActionsByActionAndResult() {
     metrics.crioAction("RELOAD", true);
     metrics.crioAction("reload", true);

@@ -15,6 +15,7 @@ public final class FakeConfigSource implements ConfigSource {
   private final Map<String, MachineConfigText> configs = new ConcurrentHashMap<>();
   private final List<Map.Entry<String, ConfigListener>> watchers = new CopyOnWriteArrayList<>();
   private int gets;
+  private int lists;
   private int version;
 
   /** Creates or replaces the config; every put is a new resourceVersion, as on a server. */
@@ -31,6 +32,11 @@ public final class FakeConfigSource implements ConfigSource {
     return gets;
   }
 
+  /** Watches started, each with a first list: the requests a real watch makes. */
+  public int lists() {
+    return lists;
+  }
+
   public int watchers() {
     return watchers.size();
   }
@@ -45,8 +51,9 @@ public final class FakeConfigSource implements ConfigSource {
   public Watch watch(String name, ConfigListener listener) {
     Map.Entry<String, ConfigListener> w = Map.entry(name, listener);
     watchers.add(w);
-    // Like a watch's first list: the config as it is now, if it exists.
-    Optional.ofNullable(configs.get(name)).ifPresent(listener::onConfig);
+    lists++;
+    // Like a watch's first list: the config as it is now, or that it is missing.
+    Optional.ofNullable(configs.get(name)).ifPresentOrElse(listener::onConfig, listener::onMissing);
     return () -> watchers.remove(w);
   }
 }

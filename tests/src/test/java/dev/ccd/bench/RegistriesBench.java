@@ -126,9 +126,9 @@ public class RegistriesBench {
             // a fixed heap: parsing the 10,000-entry file allocates a lot, and a growing heap made
             // the first runs' numbers mostly GC
             .jvmArgs("-Xms2g", "-Xmx2g")
-            .warmupIterations(3)
+            .warmupIterations(Integer.getInteger("ccd.bench.jmh.warmup", 3))
             .warmupTime(TimeValue.seconds(1))
-            .measurementIterations(5)
+            .measurementIterations(Integer.getInteger("ccd.bench.jmh.iterations", 5))
             .measurementTime(TimeValue.seconds(1))
             .build();
     Collection<RunResult> results = new Runner(options).run();
@@ -164,18 +164,138 @@ public class RegistriesBench {
                   : String.format(Locale.ROOT, "%,.1f×", lin[0] / idx[0]))
           .append(" |\n");
     }
-    out.append('\n').append(processTimes(args.length > 0 ? Path.of(args[0]) : null));
+    Map<Integer, double[]> skopeo = new TreeMap<>();
+    Map<Integer, double[]> explain = new TreeMap<>();
+    out.append('\n')
+        .append(processTimes(args.length > 0 ? Path.of(args[0]) : null, skopeo, explain));
     System.out.println("\n## RegistriesBench summary\n\n" + out);
+    engineRows(table, skopeo, explain);
+    if (args.length > 1) {
+      cliRows(Path.of(args[1]));
+    }
+  }
+
+  /** The summary rows of the engine: in-process costs beside skopeo's whole process. */
+  private static void engineRows(
+      Map<String, Map<String, double[]>> table,
+      Map<Integer, double[]> skopeo,
+      Map<Integer, double[]> explain) {
+    BenchRows rows = BenchRows.start("registries");
+    for (int size : List.of(20, 10000)) {
+      Map<String, double[]> r = table.getOrDefault(String.valueOf(size), Map.of());
+      double parse = r.getOrDefault("parse", new double[] {Double.NaN})[0] / 1e6;
+      double validate = r.getOrDefault("validate", new double[] {Double.NaN})[0] / 1e6;
+      double explainNs = r.getOrDefault("explain", new double[] {Double.NaN})[0];
+      boolean huge = size == 10000;
+      rows.add(
+          String.format(
+              Locale.ROOT,
+              "registries engine, %,d entries: parse / validate / explain (warm)",
+              size),
+          String.format(
+              Locale.ROOT, "%.2f ms / %.2f ms / %.1f µs", parse, validate, explainNs / 1e3),
+          "skopeo's whole process on the same file (`inspect`, refused: blocked)",
+          String.format(Locale.ROOT, "%.1f ms (median)", skopeo.get(size)[1]),
+          huge ? "parse + validate ≤ 50 ms" : "",
+          huge ? BenchRows.met(parse + validate <= 50) : "");
+      if (huge) {
+        rows.add(
+            "whole `java -jar ccd.jar explain` process, 10,000 entries",
+            String.format(Locale.ROOT, "%.1f ms (median)", explain.get(size)[1]),
+            "skopeo, same file",
+            String.format(Locale.ROOT, "%.1f ms", skopeo.get(size)[1]),
+            "below skopeo's",
+            BenchRows.met(explain.get(size)[1] < skopeo.get(size)[1]));
+      }
+    }
+  }
+
+  /**
+   * The summary rows of the CLI: {@code --help}, {@code validate}, {@code explain} and {@code
+   * render} as a user runs them (the launcher {@code ./ccd}), whole-process time and peak RSS,
+   * beside skopeo loading the same 20-entry registries.conf.
+   */
+  private static void cliRows(Path launcher) throws IOException, InterruptedException {
+    Path dir = Files.createTempDirectory("cli-bench");
+    Path home = Files.createDirectories(dir.resolve("home"));
+    Path empty = Files.createDirectories(dir.resolve("empty.d"));
+    Path conf = Files.writeString(dir.resolve("registries.conf"), BenchConfigs.config(20));
+    Path sets = launcher.toAbsolutePath().resolveSibling("examples/air-gapped-mirror-sets.yaml");
+    String l = launcher.toString();
+    List<String> skopeo =
+        List.of(
+            "skopeo",
+            "--registries-conf",
+            conf.toString(),
+            "inspect",
+            "--raw",
+            "--no-tags",
+            "docker://" + BLOCKED_IMAGE);
+    double[] peer = timeAndPeak(skopeo, home, false);
+    Map<String, List<String>> commands = new java.util.LinkedHashMap<>();
+    commands.put("--help", List.of(l, "--help"));
+    commands.put("validate", List.of(l, "validate", conf.toString()));
+    commands.put(
+        "explain",
+        List.of(
+            l,
+            "explain",
+            "--registries-conf",
+            conf.toString(),
+            "--dropin-dir",
+            empty.toString(),
+            BLOCKED_IMAGE));
+    commands.put("render", List.of(l, "render", "--mirror-sets", sets.toString()));
+    BenchRows rows = BenchRows.start("cli");
+    for (Map.Entry<String, List<String>> c : commands.entrySet()) {
+      double[] t = timeAndPeak(c.getValue(), home, true);
+      rows.add(
+          "CLI `./ccd " + c.getKey() + "`, whole process (20-entry registries.conf)",
+          String.format(Locale.ROOT, "%.0f ms, peak RSS %.0f MiB", t[1], t[2]),
+          "skopeo `inspect` loading the same registries.conf",
+          String.format(Locale.ROOT, "%.1f ms, peak RSS %.0f MiB", peer[1], peer[2]),
+          "≤ 150 ms, ≤ 60 MB",
+          BenchRows.met(t[1] <= 150 && t[2] * 1.048576 <= 60));
+    }
+  }
+
+  /** Mean and median wall time (ms) as {@link #timeRuns}, and the median peak RSS (MiB) of 3. */
+  private static double[] timeAndPeak(List<String> command, Path home, boolean mustSucceed)
+      throws IOException, InterruptedException {
+    double[] t = timeRuns(command, home, mustSucceed);
+    long[] peaks = new long[3];
+    for (int i = 0; i < peaks.length; i++) {
+      Path out = home.resolveSibling("peak.txt");
+      List<String> timed =
+          new ArrayList<>(List.of("/usr/bin/time", "-f", "%M", "-o", out.toString()));
+      timed.addAll(command);
+      ProcessBuilder pb = new ProcessBuilder(timed).redirectErrorStream(true);
+      pb.environment().put("HOME", home.toString());
+      // the 10,000-entry file (1.9 MB) is over the default 1 MiB input limit of issue 8
+      pb.environment().put("CCD_MAX_FILE_SIZE", String.valueOf(8 << 20));
+      pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      Process p = pb.start();
+      if (!p.waitFor(120, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("timed out: " + command);
+      }
+      String text = Files.readString(out).trim();
+      peaks[i] = Long.parseLong(text.substring(text.lastIndexOf('\n') + 1).trim());
+    }
+    java.util.Arrays.sort(peaks);
+    return new double[] {t[0], t[1], peaks[1] / 1024.0};
   }
 
   /** Mean wall time of whole processes on the same generated files. */
-  private static String processTimes(Path ccdJar) throws IOException, InterruptedException {
+  private static String processTimes(
+      Path ccdJar, Map<Integer, double[]> skopeoTimes, Map<Integer, double[]> explainTimes)
+      throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory("registries-bench");
     Path home = Files.createDirectories(dir.resolve("home"));
     Path emptyDropIns = Files.createDirectories(dir.resolve("empty.d"));
     StringBuilder out =
         new StringBuilder(
-            "| process (20 runs, mean / median) | 20 registries | 10000 registries |\n|---|---|---|\n");
+            "| process (mean / median) | 20 registries | 10000 registries |\n|---|---|---|\n");
     List<String> skopeoRow = new ArrayList<>(List.of("`skopeo inspect` (refused: blocked)"));
     List<String> ccdRow = new ArrayList<>(List.of("`java -jar ccd.jar explain`"));
     for (int size : List.of(20, 10000)) {
@@ -186,8 +306,8 @@ public class RegistriesBench {
       if (e.failed() || !e.sources().stream().allMatch(PullSources.Source::blocked)) {
         throw new IllegalStateException("the timed image must only have blocked sources: " + e);
       }
-      skopeoRow.add(
-          time(
+      double[] sk =
+          timeRuns(
               List.of(
                   "skopeo",
                   "--registries-conf",
@@ -197,23 +317,29 @@ public class RegistriesBench {
                   "--no-tags",
                   "docker://" + BLOCKED_IMAGE),
               home,
-              false));
-      ccdRow.add(
-          ccdJar != null && Files.isRegularFile(ccdJar)
-              ? time(
-                  List.of(
-                      "java",
-                      "-jar",
-                      ccdJar.toString(),
-                      "explain",
-                      "--registries-conf",
-                      conf.toString(),
-                      "--dropin-dir",
-                      emptyDropIns.toString(),
-                      BLOCKED_IMAGE),
-                  home,
-                  true)
-              : "no ccd.jar");
+              false);
+      skopeoTimes.put(size, sk);
+      skopeoRow.add(format(sk));
+      if (ccdJar == null || !Files.isRegularFile(ccdJar)) {
+        throw new IllegalStateException(
+            "no ccd.jar at " + ccdJar + ": build the agent module first");
+      }
+      double[] ex =
+          timeRuns(
+              List.of(
+                  "java",
+                  "-jar",
+                  ccdJar.toString(),
+                  "explain",
+                  "--registries-conf",
+                  conf.toString(),
+                  "--dropin-dir",
+                  emptyDropIns.toString(),
+                  BLOCKED_IMAGE),
+              home,
+              true);
+      explainTimes.put(size, ex);
+      ccdRow.add(format(ex));
     }
     out.append("| ").append(String.join(" | ", skopeoRow)).append(" |\n");
     out.append("| ").append(String.join(" | ", ccdRow)).append(" |\n");
@@ -225,13 +351,22 @@ public class RegistriesBench {
     return out.toString();
   }
 
-  private static String time(List<String> command, Path home, boolean mustSucceed)
+  private static String format(double[] meanMedian) {
+    return String.format(Locale.ROOT, "%.1f ms / %.1f ms", meanMedian[0], meanMedian[1]);
+  }
+
+  /**
+   * Mean and median wall time in ms of N runs (-Dccd.bench.process-runs, 20) after 3 unmeasured.
+   */
+  private static double[] timeRuns(List<String> command, Path home, boolean mustSucceed)
       throws IOException, InterruptedException {
-    int runs = 20;
+    int runs = Integer.getInteger("ccd.bench.process-runs", 20);
     long[] nanos = new long[runs];
     for (int i = -3; i < runs; i++) {
       ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
       pb.environment().put("HOME", home.toString());
+      // the 10,000-entry file (1.9 MB) is over the default 1 MiB input limit of issue 8
+      pb.environment().put("CCD_MAX_FILE_SIZE", String.valueOf(8 << 20));
       pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
       long start = System.nanoTime();
       Process p = pb.start();
@@ -251,6 +386,6 @@ public class RegistriesBench {
     long[] sorted = nanos.clone();
     java.util.Arrays.sort(sorted);
     double median = sorted[runs / 2] / 1e6;
-    return String.format(Locale.ROOT, "%.1f ms / %.1f ms", mean, median);
+    return new double[] {mean, median};
   }
 }

@@ -3,13 +3,10 @@ package dev.ccd.cli;
 import dev.ccd.host.InstanceLock;
 import dev.ccd.kube.Backoff;
 import dev.ccd.kube.KubeClients;
-import dev.ccd.kube.KubeconfigSource;
 import dev.ccd.kube.NodeAnnotations;
-import dev.ccd.registries.SafeText;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -121,22 +118,22 @@ final class AgentCommand implements Callable<Integer> {
     // Host mode (--desired-config) talks to no API server.
     Config config = null;
     if (desiredConfig.isEmpty()) {
-    ApiServer api;
-    try {
-      api = ApiServer.resolve(kubeconfig);
-    } catch (ApiServer.Unusable e) {
-      spec.commandLine().getErr().println("agent: " + e.getMessage());
-      return 2;
-    }
-    config = api.config();
-    LOG.info("API server {}", api.describe());
-    KubeClients.unreachable(api.url(), PROBE_TIMEOUT)
-        .ifPresent(
-            cause ->
-                LOG.warn(
-                    "API server {} is not reachable: {}; the agent keeps trying",
-                    api.describe(),
-                    cause));
+      ApiServer api;
+      try {
+        api = ApiServer.resolve(kubeconfig);
+      } catch (ApiServer.Unusable e) {
+        spec.commandLine().getErr().println("agent: " + e.getMessage());
+        return 2;
+      }
+      config = api.config();
+      LOG.info("API server {}", api.describe());
+      KubeClients.unreachable(api.url(), PROBE_TIMEOUT)
+          .ifPresent(
+              cause ->
+                  LOG.warn(
+                      "API server {} is not reachable: {}; the agent keeps trying",
+                      api.describe(),
+                      cause));
     }
     HostWiring host;
     try {

@@ -37,7 +37,9 @@ final class ControllerCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--kubeconfig", description = "kubeconfig (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)")
+  @Option(
+      names = "--kubeconfig",
+      description = "kubeconfig (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)")
   Optional<Path> kubeconfig;
 
   @Option(

@@ -40,7 +40,9 @@ final class StatusCommand implements Callable<Integer> {
       description = "print again whenever a pool or node changes")
   boolean watch;
 
-  @Option(names = "--kubeconfig", description = "kubeconfig (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)")
+  @Option(
+      names = "--kubeconfig",
+      description = "kubeconfig (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)")
   Optional<Path> kubeconfig;
 
   @Option(

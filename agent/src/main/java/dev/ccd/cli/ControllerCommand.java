@@ -27,10 +27,12 @@ import picocli.CommandLine.Spec;
     name = "controller",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the controller: render mirror sets and MachineConfigs into each MachineConfigPool's",
-      "rendered config, roll it out node by node (maxUnavailable, paused) through the nodes'",
-      "desiredConfig, and write pool status. Replicas elect a leader with a Lease; only the",
-      "leader acts. Refuses to run where the machine-config-operator runs."
+      "Run the controller: render mirror sets into pool configs and roll them out node by node.",
+      "Renders mirror sets and MachineConfigs into each MachineConfigPool's rendered config,"
+          + " sets the nodes' desiredConfig at most maxUnavailable at a time (paused pools wait),"
+          + " drains nodes whose agent asks for it, and writes pool status. Replicas elect a"
+          + " leader with a Lease; only the leader acts. Refuses to run where the"
+          + " machine-config-operator runs."
     })
 final class ControllerCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ControllerCommand.class);

@@ -21,8 +21,9 @@ import picocli.CommandLine.Spec;
     name = "status",
     mixinStandardHelpOptions = true,
     description = {
-      "Show the MachineConfigPools (config, conditions, machine counts) and the Nodes (pool,",
-      "state, current and desired config, drain, reason), read from the API server."
+      "Show the pools and nodes at a glance, read from the API server.",
+      "MachineConfigPools with oc get mcp's columns (config, conditions, machine counts), then"
+          + " the Nodes (pool, state, current and desired config, drain, reason)."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:printed", "1:the API server could not be read", "2:invalid command line"})

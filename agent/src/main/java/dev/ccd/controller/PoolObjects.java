@@ -19,12 +19,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The cluster's objects (fabric8 model classes) read into the records the decisions take, and the
  * decisions' {@link PoolStatus} written back as a MachineConfigPool status. Pure.
  */
 public final class PoolObjects {
+  private static final Logger LOG = LoggerFactory.getLogger(PoolObjects.class);
+
   static final String ZONE_LABEL = "topology.kubernetes.io/zone";
   private static final Instant EPOCH = Instant.EPOCH;
 
@@ -89,6 +93,24 @@ public final class PoolObjects {
           .filter(PoolCondition::isTrue)
           .map(PoolCondition::message)
           .map(m -> m.replaceFirst("^Failed to render configuration for pool [^:]*: ", ""));
+    }
+  }
+
+  /**
+   * The pool called {@code name} among {@code pools}, as a spec; empty when it is gone or when its
+   * spec does not read (said in the log: with no valid spec there is no status to report it in).
+   */
+  static Optional<PoolSpec> named(List<MachineConfigPool> pools, String name) {
+    Optional<MachineConfigPool> found =
+        pools.stream().filter(p -> name.equals(p.getMetadata().getName())).findFirst();
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(pool(found.get()));
+    } catch (InvalidPoolException e) {
+      LOG.warn("MachineConfigPool {}: {}", name, e.getMessage());
+      return Optional.empty();
     }
   }
 

@@ -114,18 +114,11 @@ public final class RenderLoop implements ControllerLoop {
 
   /** One pool: generated config, rendered config, spec.configuration, RenderDegraded. */
   void render(String name) throws KubeApiException {
-    Optional<MachineConfigPool> found =
-        api.pools().stream().filter(p -> name.equals(p.getMetadata().getName())).findFirst();
-    if (found.isEmpty()) {
+    Optional<PoolSpec> named = PoolObjects.named(api.pools(), name);
+    if (named.isEmpty()) {
       return;
     }
-    PoolSpec spec;
-    try {
-      spec = PoolObjects.pool(found.get());
-    } catch (InvalidPoolException e) {
-      log.warn("MachineConfigPool {}: {}", name, e.getMessage());
-      return;
-    }
+    PoolSpec spec = named.get();
     Outcome outcome = renderConfigs(spec);
     outcome.failure().ifPresent(f -> log.warn("MachineConfigPool {} not rendered: {}", name, f));
     PoolSpec now = spec.withTarget(outcome.target());

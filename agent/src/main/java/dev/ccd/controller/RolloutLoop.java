@@ -6,7 +6,6 @@ import dev.ccd.kube.KubeApiException;
 import dev.ccd.kube.NodeAnnotations;
 import dev.ccd.kube.PoolApi;
 import dev.ccd.kube.Watch;
-import io.fabric8.openshift.api.model.machineconfiguration.v1.MachineConfigPool;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -83,18 +82,11 @@ public final class RolloutLoop implements ControllerLoop {
 
   /** One pool: patch the nodes the planner picks, then write the status if it changed. */
   void roll(String name) throws KubeApiException {
-    Optional<MachineConfigPool> found =
-        api.pools().stream().filter(p -> name.equals(p.getMetadata().getName())).findFirst();
-    if (found.isEmpty()) {
+    Optional<PoolSpec> named = PoolObjects.named(api.pools(), name);
+    if (named.isEmpty()) {
       return;
     }
-    PoolSpec spec;
-    try {
-      spec = PoolObjects.pool(found.get());
-    } catch (InvalidPoolException e) {
-      log.warn("MachineConfigPool {}: {}", name, e.getMessage());
-      return;
-    }
+    PoolSpec spec = named.get();
     List<PoolNode> nodes = withAsked(spec.select(api.nodes(), settings.keys()));
     Rollout rollout = RolloutPlanner.plan(spec.pool(), nodes);
     for (String node : rollout.toTarget()) {

@@ -76,6 +76,9 @@ final class DemoCommand implements Callable<Integer> {
       // The demo tells its own story (timeline, Events, metrics); log lines would interleave.
       ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.ccd"))
           .setLevel(ch.qos.logback.classic.Level.ERROR);
+      // fabric8 warns that the controller reads the v1alpha1 ImageContentSourcePolicy: known.
+      ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.fabric8"))
+          .setLevel(ch.qos.logback.classic.Level.ERROR);
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -166,6 +169,10 @@ final class DemoCommand implements Callable<Integer> {
 
     if (!skipAgent) {
       int rc = new DemoAgent(out, err, pool).run(dir, machineConfig);
+      if (rc != 0) {
+        return rc;
+      }
+      rc = new DemoRollout(out, err, pool).run(dir, sets);
       if (rc != 0) {
         return rc;
       }

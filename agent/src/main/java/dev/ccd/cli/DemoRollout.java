@@ -46,6 +46,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class DemoRollout {
   static final int NODES = 3;
+  static final int MAX_UNAVAILABLE = 1;
   static final String WORKER_LABEL = "node-role.kubernetes.io/worker";
   private static final NodeAnnotations KEYS = new NodeAnnotations();
   private static final Duration PHASE_DEADLINE = Duration.ofSeconds(60);
@@ -77,7 +78,9 @@ final class DemoRollout {
             + pool
             + " of "
             + NODES
-            + " nodes (maxUnavailable 1)");
+            + " nodes (maxUnavailable "
+            + MAX_UNAVAILABLE
+            + ")");
     try (EmbeddedApi api = new EmbeddedApi();
         Fabric8StatusSource source = new Fabric8StatusSource(api.client())) {
       KubernetesClient client = api.client();
@@ -169,7 +172,7 @@ final class DemoRollout {
                         .build())
                 .withNodeSelector(
                     new LabelSelectorBuilder().withMatchLabels(Map.of(WORKER_LABEL, "")).build())
-                .withMaxUnavailable(new IntOrString(1))
+                .withMaxUnavailable(new IntOrString(MAX_UNAVAILABLE))
                 .endSpec()
                 .build())
         .create();

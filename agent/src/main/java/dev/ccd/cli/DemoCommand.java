@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
  * {@code ccd demo}: the main job on embedded defaults, with no cluster and no root: mirror sets for
  * an air-gapped registry are rendered into a MachineConfig, applied to a fresh temporary root,
  * explained, and applied again to show that nothing changes twice; then the node agent runs the
- * same update through an embedded Kubernetes API.
+ * same update through an embedded Kubernetes API ({@link DemoAgent}); last, the whole chain on that
+ * API: the controller rolls the mirror sets out to a pool of three nodes ({@link DemoRollout}).
  */
 @Command(
     name = "demo",

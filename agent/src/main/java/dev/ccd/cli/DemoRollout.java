@@ -280,9 +280,7 @@ final class DemoRollout {
           && latest.size() == NODES
           && latest.values().stream().allMatch(p -> p.updatedTo(t) && !p.unavailable())
           && poolUpdatedTo(client, t)) {
-        if (quiet) {
-          out.println("  rendered " + t + ", rolled out to " + NODES + " nodes");
-        } else {
+        if (!quiet) {
           status();
         }
         out.println(
@@ -294,7 +292,7 @@ final class DemoRollout {
                 + mostUnavailable
                 + " of "
                 + NODES
-                + " nodes unavailable at any moment");
+                + " nodes unavailable after any Node change");
         out.flush();
         return t;
       }

@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
  * {@code ccd demo}: the main job on embedded defaults, with no cluster and no root: mirror sets for
  * an air-gapped registry are rendered into a MachineConfig, applied to a fresh temporary root,
  * explained, and applied again to show that nothing changes twice; then the node agent runs the
- * same update through an embedded Kubernetes API.
+ * same update through an embedded Kubernetes API ({@link DemoAgent}); last, the whole chain on that
+ * API: the controller rolls the mirror sets out to a pool of three nodes ({@link DemoRollout}).
  */
 @Command(
     name = "demo",
@@ -76,6 +77,9 @@ final class DemoCommand implements Callable<Integer> {
     if (!verbose && System.getenv("CCD_LOG_LEVEL") == null) {
       // The demo tells its own story (timeline, Events, metrics); log lines would interleave.
       ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.ccd"))
+          .setLevel(ch.qos.logback.classic.Level.ERROR);
+      // fabric8 warns that the controller reads the v1alpha1 ImageContentSourcePolicy: known.
+      ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.fabric8"))
           .setLevel(ch.qos.logback.classic.Level.ERROR);
     }
     PrintWriter out = spec.commandLine().getOut();
@@ -167,6 +171,10 @@ final class DemoCommand implements Callable<Integer> {
 
     if (!skipAgent) {
       int rc = new DemoAgent(out, err, pool).run(dir, machineConfig);
+      if (rc != 0) {
+        return rc;
+      }
+      rc = new DemoRollout(out, err, pool).run(dir, sets);
       if (rc != 0) {
         return rc;
       }

@@ -94,6 +94,9 @@ class SystemdUnitsIT {
     if (REPO.startsWith("/root") || REPO.startsWith("/home")) {
       dropIn.add("ProtectHome=no"); // the checkout, not the agent, lives in a home directory
     }
+    if (REPO.startsWith("/tmp") || REPO.startsWith("/var/tmp")) {
+      dropIn.add("PrivateTmp=no"); // the checkout (jar, test root) lives in /tmp, not the agent
+    }
     Path units = SANDBOX.dir().resolve("units");
     Files.copy(
         REPO.resolve("systemd/" + UNIT),

@@ -322,8 +322,14 @@ class AgentUpdateIT {
         Metrics.value(agent.metrics().scrape(), "ccd_updates_total", "result", "success");
     assertThat(reloads).as("reloads for 5 desired configs").isBetween(1L, 4L);
     assertThat(applied).as("updates applied for 5 desired configs").isBetween(1.0, 4.0);
-    assertThat(bed.events().stream().filter(e -> "Applied".equals(e.getReason())).count())
-        .isEqualTo((long) applied);
+    // Events are written in the background: the last update's may land after its Done.
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        bed.events().stream().filter(e -> "Applied".equals(e.getReason())).count())
+                    .isEqualTo((long) applied));
   }
 
   @Test

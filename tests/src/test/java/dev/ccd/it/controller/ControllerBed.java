@@ -119,6 +119,11 @@ final class ControllerBed implements AutoCloseable {
     return api.client();
   }
 
+  /** The mock API's URL, for a kubeconfig given to {@code ccd} processes. */
+  String url() {
+    return api.url();
+  }
+
   List<String> nodes() {
     return List.copyOf(nodeNames);
   }

@@ -47,15 +47,21 @@ class SystemdUnitsIT {
   }
 
   /**
-   * The repository's unit, unchanged, plus a drop-in that changes only paths: the jar of this
-   * build, a root and a desired-config directory under target/ (the sandbox shares the host's
-   * files, and its /tmp is private), the writable paths under that root. Every hardening line
-   * (ProtectSystem, capabilities, no network, AF_UNIX only, the system-call filter) applies.
+   * The repository's unit, unchanged, plus a drop-in that changes only paths: the jar of this build
+   * (a copy), a root and a desired-config directory in the sandbox's directory, the writable paths
+   * under that root. Every hardening line (ProtectSystem, capabilities, no network, AF_UNIX only,
+   * the system-call filter) applies.
    */
   @Test
   void theAgentUnitAppliesADroppedInFileAndReloadsCrioUnderItsHardening() throws Exception {
-    Path work = Path.of("target", "host-mode-unit").toAbsolutePath();
+    // Everything the unit reads lives in the sandbox's directory: the only part of a checkout
+    // under /tmp that systemd in the sandbox sees (its /tmp is a fresh tmpfs with that directory
+    // bound back in), and under target/ like the rest of this build's files.
+    Path work = SANDBOX.dir().resolve("host-mode-unit");
     run("rm", "-rf", work.toString());
+    Files.createDirectories(work);
+    Path jar = work.resolve("ccd.jar");
+    Files.copy(JAR, jar);
     Path root = work.resolve("root");
     Path desired = work.resolve("machineconfig.d");
     for (String dir : List.of("etc/containers/registries.conf.d", "var/lib/ccd", "run/ccd")) {
@@ -74,7 +80,7 @@ class SystemdUnitsIT {
     dropIn.add(
         "ExecStart="
             + execStart
-                .replace("/usr/lib/ccd/ccd.jar", JAR.toString())
+                .replace("/usr/lib/ccd/ccd.jar", jar.toString())
                 .replace("/etc/ccd/machineconfig.d", desired.toString())
                 .replace("--root /", "--root " + root));
     dropIn.add("ReadWritePaths=");
@@ -91,10 +97,10 @@ class SystemdUnitsIT {
     dropIn.add("RuntimeDirectory=");
     dropIn.add("StandardOutput=file:" + work.resolve("agent.log"));
     dropIn.add("StandardError=inherit");
-    if (REPO.startsWith("/root") || REPO.startsWith("/home")) {
+    if (work.startsWith("/root") || work.startsWith("/home")) {
       dropIn.add("ProtectHome=no"); // the checkout, not the agent, lives in a home directory
     }
-    if (REPO.startsWith("/tmp") || REPO.startsWith("/var/tmp")) {
+    if (work.startsWith("/tmp") || work.startsWith("/var/tmp")) {
       dropIn.add("PrivateTmp=no"); // the checkout (jar, test root) lives in /tmp, not the agent
     }
     Path units = SANDBOX.dir().resolve("units");

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.ccd.it.support.AgentKubeconfig;
 import dev.ccd.it.support.SystemdSandbox;
 import dev.ccd.kube.EmbeddedApi;
+import dev.ccd.kube.NodeAnnotations;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -102,7 +103,16 @@ class ImageIT {
     try (EmbeddedApi api = new EmbeddedApi()) {
       api.client()
           .nodes()
-          .resource(new NodeBuilder().withNewMetadata().withName(NODE).endMetadata().build())
+          .resource(
+              new NodeBuilder()
+                  .withNewMetadata()
+                  .withName(NODE)
+                  // one node, no drain controller: the agent applies a change that calls for a
+                  // drain without one, as on a single-replica control plane
+                  .withAnnotations(
+                      Map.of(new NodeAnnotations().controlPlaneTopologyKey(), "SingleReplica"))
+                  .endMetadata()
+                  .build())
           .create();
       api.client()
           .resource(

@@ -89,7 +89,8 @@ class ApplyProcessIT {
       Files.deleteIfExists(diff);
     }
 
-    Run applied = ccd("apply", "--config", EXAMPLE.toString(), "--root", root.toString());
+    Run applied =
+        ccd("apply", "--config", EXAMPLE.toString(), "--root", root.toString(), "--no-reload");
     assertThat(applied.exit()).as(applied.err()).isZero();
     String file = "etc/containers/registries.conf.d/99-worker-generated-registries.conf";
     assertThat(Files.readString(patched.resolve(file)))

@@ -101,7 +101,9 @@ class SystemdUnitsIT {
       dropIn.add("ProtectHome=no"); // the checkout, not the agent, lives in a home directory
     }
     if (work.startsWith("/tmp") || work.startsWith("/var/tmp")) {
-      dropIn.add("PrivateTmp=no"); // the checkout (jar, test root) lives in /tmp, not the agent
+      // The unit's private /tmp (which jnr-ffi needs writable for its native stub) would hide a
+      // checkout under /tmp: bind the test's directory back into it.
+      dropIn.add("BindPaths=" + work);
     }
     Path units = SANDBOX.dir().resolve("units");
     Files.copy(

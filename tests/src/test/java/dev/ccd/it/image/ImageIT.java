@@ -166,10 +166,10 @@ class ImageIT {
           .edit(
               n -> {
                 n.getMetadata()
-                    .setAnnotations(
-                        Map.of(
-                            "machineconfiguration.openshift.io/desiredConfig",
-                            "99-worker-generated-registries"));
+                    .getAnnotations()
+                    .put(
+                        "machineconfiguration.openshift.io/desiredConfig",
+                        "99-worker-generated-registries");
                 return n;
               });
       try {

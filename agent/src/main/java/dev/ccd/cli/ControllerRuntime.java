@@ -73,18 +73,16 @@ public final class ControllerRuntime implements AutoCloseable {
                 clock),
         (api, client, s) ->
             new RolloutLoop(
-                api,
-                new RolloutLoop.Settings(s.keys(), s.settle(), retry),
-                clock,
-                metrics::patched),
-        (api, client, s) -> drainLoop(client, s, clock));
+                api, new RolloutLoop.Settings(s.keys(), s.settle(), retry), clock, metrics),
+        (api, client, s) -> drainLoop(client, s, clock, metrics));
   }
 
   /**
    * The drain loop with the adapters it owns: its own node watch and eviction client, and an event
    * writer; closing the loop closes them.
    */
-  private static ControllerLoop drainLoop(KubernetesClient client, Settings s, Clock clock) {
+  private static ControllerLoop drainLoop(
+      KubernetesClient client, Settings s, Clock clock, ControllerMetrics metrics) {
     Fabric8Drain drain = new Fabric8Drain(client);
     Fabric8EventSink events = new Fabric8EventSink(client);
     DrainSettings d = DrainSettings.DEFAULT;
@@ -94,7 +92,8 @@ public final class ControllerRuntime implements AutoCloseable {
             events,
             s.keys(),
             clock,
-            new DrainSettings(s.drainTimeout(), d.firstRetry(), d.maxRetry()));
+            new DrainSettings(s.drainTimeout(), d.firstRetry(), d.maxRetry()),
+            metrics);
     return new ControllerLoop() {
       @Override
       public void start() {

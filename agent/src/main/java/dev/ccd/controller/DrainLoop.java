@@ -11,6 +11,8 @@ import dev.ccd.kube.NodeAnnotations;
 import dev.ccd.kube.NodePod;
 import dev.ccd.kube.NodeView;
 import dev.ccd.kube.Watch;
+import dev.ccd.machineconfig.RenderedName;
+import dev.ccd.observe.ControllerMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,24 +46,35 @@ public final class DrainLoop implements ControllerLoop {
   private final NodeAnnotations keys;
   private final Clock clock;
   private final DrainSettings settings;
+  private final ControllerMetrics metrics;
   private final ScheduledExecutorService worker;
   private final Map<String, DrainAttempt> attempts = new ConcurrentHashMap<>();
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
   private final Map<String, ScheduledFuture<?>> timers = new HashMap<>(); // worker thread only
   private volatile Watch watch;
 
-  /** Keys under the machine-config-operator's prefix. */
+  /** Keys under the machine-config-operator's prefix; metrics nobody scrapes. */
   public DrainLoop(DrainApi api, EventSink events, Clock clock, DrainSettings settings) {
-    this(api, events, new NodeAnnotations(), clock, settings);
+    this(api, events, new NodeAnnotations(), clock, settings, new ControllerMetrics());
   }
 
+  /**
+   * @param metrics counts drains started, finished (and how long they took), evictions refused by a
+   *     PodDisruptionBudget, per pool
+   */
   public DrainLoop(
-      DrainApi api, EventSink events, NodeAnnotations keys, Clock clock, DrainSettings settings) {
+      DrainApi api,
+      EventSink events,
+      NodeAnnotations keys,
+      Clock clock,
+      DrainSettings settings,
+      ControllerMetrics metrics) {
     this.api = Objects.requireNonNull(api, "api");
     this.events = Objects.requireNonNull(events, "events");
     this.keys = Objects.requireNonNull(keys, "keys");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.worker =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -126,6 +139,7 @@ public final class DrainLoop implements ControllerLoop {
       if (a == null || !a.request().equals(request.get())) {
         a = DrainAttempt.start(request.get(), now);
         attempts.put(node, a);
+        metrics.drainStarted(pool(request.get()));
       }
       attempt = Optional.of(a);
     } else {
@@ -159,11 +173,13 @@ public final class DrainLoop implements ControllerLoop {
     } else if (action instanceof DrainAction.Complete c) {
       api.patchAnnotations(node, Map.of(keys.lastAppliedDrainKey(), c.request().wire()));
       if (c.request().verb() == DrainRequest.Verb.DRAIN) {
+        finished(c.request(), ControllerMetrics.DrainResult.SUCCEEDED, attempt, now);
         events.emit(node, EventType.NORMAL, "Drained", "Drained node for " + c.request());
       }
       LOG.info("node {}: {} carried out", node, c.request());
     } else if (action instanceof DrainAction.GiveUp g) {
       attempts.put(node, attempt.orElseThrow().givenUp());
+      finished(g.request(), ControllerMetrics.DrainResult.GIVEN_UP, attempt, now);
       api.patchAnnotations(node, keys.degraded(g.reason()));
       events.emit(
           node, EventType.WARNING, "DrainFailed", NodeAnnotations.truncateReason(g.reason()));
@@ -187,6 +203,9 @@ public final class DrainLoop implements ControllerLoop {
       enqueue(node);
       return;
     }
+    metrics.evictionsBlocked(
+        pool(e.request()),
+        (int) refused.stream().filter(r -> !r.disruptionBudgets().isEmpty()).count());
     String reason = DrainPlanner.blockedReason(node, e.request(), after);
     api.patchAnnotations(node, Map.of(keys.reasonKey(), NodeAnnotations.truncateReason(reason)));
     events.emit(
@@ -201,6 +220,20 @@ public final class DrainLoop implements ControllerLoop {
                     .map(BlockedEviction::describe)
                     .collect(Collectors.joining("; "))));
     later(node, after.nextTry());
+  }
+
+  private void finished(
+      DrainRequest request,
+      ControllerMetrics.DrainResult result,
+      Optional<DrainAttempt> attempt,
+      Instant now) {
+    attempt.ifPresent(
+        a -> metrics.drainFinished(pool(request), result, Duration.between(a.started(), now)));
+  }
+
+  /** The metrics' pool label: the pool of the rendered config the request is for. */
+  private static String pool(DrainRequest request) {
+    return RenderedName.pool(request.config()).orElse(ControllerMetrics.UNKNOWN_POOL);
   }
 
   /** Decides again for {@code node} at {@code at} (one timer per node: the newest wins). */

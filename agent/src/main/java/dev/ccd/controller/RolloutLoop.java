@@ -6,6 +6,7 @@ import dev.ccd.kube.KubeApiException;
 import dev.ccd.kube.NodeAnnotations;
 import dev.ccd.kube.PoolApi;
 import dev.ccd.kube.Watch;
+import dev.ccd.observe.ControllerMetrics;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,7 +15,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,19 +41,19 @@ public final class RolloutLoop implements ControllerLoop {
   private final PoolApi api;
   private final Settings settings;
   private final Clock clock;
-  private final LongConsumer patched;
+  private final ControllerMetrics metrics;
   private final Map<String, String> asked = new ConcurrentHashMap<>();
   private PoolQueue queue;
   private Watch watch;
 
   /**
-   * @param patched told the number of desiredConfig patches of each pass (metrics)
+   * @param metrics told the desiredConfig patches of each pass and each pool's computed status
    */
-  public RolloutLoop(PoolApi api, Settings settings, Clock clock, LongConsumer patched) {
+  public RolloutLoop(PoolApi api, Settings settings, Clock clock, ControllerMetrics metrics) {
     this.api = Objects.requireNonNull(api, "api");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.patched = Objects.requireNonNull(patched, "patched");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
   }
 
   @Override
@@ -84,6 +84,7 @@ public final class RolloutLoop implements ControllerLoop {
   void roll(String name) throws KubeApiException {
     Optional<PoolSpec> named = PoolObjects.named(api.pools(), name);
     if (named.isEmpty()) {
+      metrics.poolGone(name);
       return;
     }
     PoolSpec spec = named.get();
@@ -94,7 +95,7 @@ public final class RolloutLoop implements ControllerLoop {
       asked.put(node, rollout.target());
       log.info("node {}: desiredConfig {}", node, rollout.target());
     }
-    patched.accept(rollout.toTarget().size());
+    metrics.patched(rollout.toTarget().size());
     if (!rollout.toTarget().isEmpty()) {
       nodes = withAsked(nodes);
     }
@@ -102,6 +103,19 @@ public final class RolloutLoop implements ControllerLoop {
     if (status.isPresent()) {
       api.setPoolStatus(name, PoolObjects.write(status.get()));
     }
+    PoolStatus now = status.or(spec::status).orElseThrow();
+    metrics.pool(
+        name,
+        new ControllerMetrics.PoolSample(
+            now.machineCount(),
+            now.updatedMachineCount(),
+            now.readyMachineCount(),
+            now.unavailableMachineCount(),
+            now.degradedMachineCount(),
+            spec.pool().paused(),
+            now.condition(PoolCondition.RENDER_DEGRADED)
+                .filter(PoolCondition::isTrue)
+                .isPresent()));
   }
 
   /** {@code nodes} with the desiredConfig we set and the cache does not show yet. */

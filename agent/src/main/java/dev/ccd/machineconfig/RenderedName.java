@@ -10,6 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The name of a rendered config, {@code rendered-<pool>-<md5 hex>}: a hash of the merged {@code
@@ -25,7 +28,15 @@ public final class RenderedName {
   private static final ObjectMapper CANONICAL =
       JsonMapper.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
 
+  private static final Pattern NAME = Pattern.compile("rendered-(.+)-[0-9a-f]{32}");
+
   private RenderedName() {}
+
+  /** The pool of a rendered name ({@code rendered-<pool>-<32 hex>}); empty for any other name. */
+  public static Optional<String> pool(String name) {
+    Matcher m = NAME.matcher(name);
+    return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
+  }
 
   /** {@code rendered-<pool>-<32 hex>} for a merged {@code spec}. */
   public static String of(String pool, JsonNode spec) {

@@ -10,6 +10,7 @@ import dev.ccd.kube.NodeAnnotations;
 import dev.ccd.kube.NodePod;
 import dev.ccd.kube.NodeView;
 import dev.ccd.kube.Watch;
+import dev.ccd.observe.ControllerMetrics;
 import dev.ccd.testing.FakeEventSink;
 import java.time.Clock;
 import java.time.Duration;
@@ -129,12 +130,20 @@ class DrainLoopTest {
   final FakeDrainApi api = new FakeDrainApi();
   final FakeEventSink events = new FakeEventSink();
   final MovableClock clock = new MovableClock();
+  final ControllerMetrics metrics = new ControllerMetrics();
   final DrainLoop loop =
       new DrainLoop(
           api,
           events,
+          KEYS,
           clock,
-          new DrainSettings(Duration.ofHours(1), Duration.ofMillis(50), Duration.ofMillis(100)));
+          new DrainSettings(Duration.ofHours(1), Duration.ofMillis(50), Duration.ofMillis(100)),
+          metrics);
+
+  /** The samples of the controller's metrics whose line starts with {@code prefix}. */
+  List<String> samples(String prefix) {
+    return metrics.scrape().lines().filter(l -> l.startsWith(prefix)).toList();
+  }
 
   @AfterEach
   void close() {
@@ -173,6 +182,37 @@ class DrainLoopTest {
   }
 
   @Test
+  void aDrainIsCountedUnderThePoolOfItsRenderedConfigWithItsDuration() {
+    String config = "rendered-infra-a-0123456789abcdef0123456789abcdef";
+    api.pods.add(pod("web", "ReplicaSet"));
+    api.annotate(KEYS.desiredDrainKey(), "drain-" + config);
+
+    loop.start();
+
+    await()
+        .atMost(DEADLINE)
+        .until(() -> ("drain-" + config).equals(api.view().annotation(KEYS.lastAppliedDrainKey())));
+    assertThat(samples("ccd_drains"))
+        .containsExactlyInAnyOrder(
+            "ccd_drains_started_total{pool=\"infra-a\"} 1.0",
+            "ccd_drains_total{pool=\"infra-a\",result=\"succeeded\"} 1.0");
+    assertThat(samples("ccd_drain_duration_seconds_count"))
+        .containsExactly(
+            "ccd_drain_duration_seconds_count{pool=\"infra-a\",result=\"succeeded\"} 1");
+    assertThat(samples("ccd_drain_evictions_blocked")).isEmpty();
+
+    api.annotate(KEYS.desiredDrainKey(), "uncordon-" + config);
+    api.changed();
+    await()
+        .atMost(DEADLINE)
+        .until(
+            () -> ("uncordon-" + config).equals(api.view().annotation(KEYS.lastAppliedDrainKey())));
+    assertThat(samples("ccd_drains_started_total"))
+        .as("an uncordon is not a drain")
+        .containsExactly("ccd_drains_started_total{pool=\"infra-a\"} 1.0");
+  }
+
+  @Test
   void aRefusedEvictionIsReportedRetriedAndAfterTheTimeoutGivenUp() {
     api.pods.add(pod("web", "ReplicaSet"));
     api.refuse = true;
@@ -187,6 +227,10 @@ class DrainLoopTest {
         .startsWith("draining node n1 for B: pod ns/web blocked by PodDisruptionBudget ns/pdb");
     assertThat(events.reasons()).contains("DrainBlocked");
     assertThat(api.view().annotation(KEYS.lastAppliedDrainKey())).isNull();
+    assertThat(samples("ccd_drain_evictions_blocked_total{pool=\"unknown\"}"))
+        .singleElement()
+        .matches(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) >= 3, "3 or more");
+    assertThat(samples("ccd_drains_total")).isEmpty();
 
     clock.advance(Duration.ofHours(1));
 
@@ -195,6 +239,15 @@ class DrainLoopTest {
     assertThat(api.view().annotation(KEYS.reasonKey()))
         .startsWith("gave up draining node n1 for B after 1h; last refused: pod ns/web blocked");
     assertThat(events.reasons()).contains("DrainFailed").endsWith("Uncordon");
+    assertThat(samples("ccd_drains"))
+        .containsExactlyInAnyOrder(
+            "ccd_drains_started_total{pool=\"unknown\"} 1.0",
+            "ccd_drains_total{pool=\"unknown\",result=\"given_up\"} 1.0");
+    assertThat(samples("ccd_drain_duration_seconds_sum{pool=\"unknown\",result=\"given_up\"}"))
+        .singleElement()
+        .matches(
+            l -> Math.abs(Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) - 3600) < 60,
+            "about an hour");
     assertThat(api.view().annotation(KEYS.lastAppliedDrainKey())).isNull();
     int after = api.calls.size();
     api.changed(); // a Node change does not start the given-up request again

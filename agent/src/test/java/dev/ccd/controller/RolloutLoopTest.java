@@ -3,6 +3,7 @@ package dev.ccd.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ccd.kube.NodeAnnotations;
+import dev.ccd.observe.ControllerMetrics;
 import dev.ccd.testing.FakePoolApi;
 import io.fabric8.openshift.api.model.machineconfiguration.v1.MachineConfigPoolCondition;
 import io.fabric8.openshift.api.model.machineconfiguration.v1.MachineConfigPoolStatus;
@@ -10,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,13 +21,13 @@ class RolloutLoopTest {
   static final String NEW = "rendered-worker-11111111111111111111111111111111";
 
   final FakePoolApi api = new FakePoolApi();
-  final List<Long> patched = new ArrayList<>();
+  final ControllerMetrics metrics = new ControllerMetrics();
   final RolloutLoop loop =
       new RolloutLoop(
           api,
           new RolloutLoop.Settings(KEYS, Duration.ZERO, Duration.ofSeconds(1)),
           Clock.fixed(Instant.parse("2026-02-01T10:00:00.123Z"), ZoneOffset.UTC),
-          patched::add);
+          metrics);
 
   void nodesOn(String config, int count) {
     for (int i = 0; i < count; i++) {
@@ -56,7 +56,7 @@ class RolloutLoopTest {
         .containsExactly(
             "patch node node-0 {" + KEYS.desiredConfigKey() + "=" + NEW + "}",
             "patch node node-1 {" + KEYS.desiredConfigKey() + "=" + NEW + "}");
-    assertThat(patched).containsExactly(2L);
+    assertThat(metrics.scrape()).contains("ccd_controller_desired_config_patches_total 2.0");
   }
 
   @Test
@@ -105,6 +105,50 @@ class RolloutLoopTest {
     assertThat(condition(s, PoolCondition.UPDATED).getStatus()).isEqualTo("True");
     assertThat(condition(s, PoolCondition.UPDATED).getLastTransitionTime())
         .isEqualTo("2026-02-01T10:00:00Z");
+  }
+
+  @Test
+  void eachPassExportsThePoolsStatusAndADeletedPoolsSeriesGo() throws Exception {
+    api.pool(Cluster.pool("2", false, NEW));
+    nodesOn(OLD, 5);
+
+    loop.roll("worker");
+
+    assertThat(metrics.scrape())
+        .contains(
+            "ccd_pool_machines{pool=\"worker\"} 5.0",
+            "ccd_pool_updated_machines{pool=\"worker\"} 0.0",
+            "ccd_pool_unavailable_machines{pool=\"worker\"} 2.0",
+            "ccd_pool_paused{pool=\"worker\"} 0.0",
+            "ccd_pool_render_degraded{pool=\"worker\"} 0.0");
+
+    api.removePool("worker");
+    loop.roll("worker");
+
+    assertThat(metrics.scrape()).doesNotContain("ccd_pool_machines{");
+  }
+
+  @Test
+  void aPausedPoolAndARenderFailureShowInTheGaugesOnAnUnchangedStatus() throws Exception {
+    api.pool(Cluster.pool("1", true, NEW));
+    nodesOn(NEW, 1);
+    MachineConfigPoolCondition failed = new MachineConfigPoolCondition();
+    failed.setType(PoolCondition.RENDER_DEGRADED);
+    failed.setStatus("True");
+    failed.setMessage("Failed to render configuration for pool worker: bad mirror");
+    failed.setLastTransitionTime("2026-02-01T09:00:00Z");
+    MachineConfigPoolStatus before = new MachineConfigPoolStatus();
+    before.setConditions(List.of(failed));
+    api.poolNamed("worker").setStatus(before);
+
+    loop.roll("worker");
+    loop.roll("worker"); // status unchanged: no write, the gauges still read it
+
+    assertThat(api.writes()).containsExactly("set status of worker");
+    assertThat(metrics.scrape())
+        .contains(
+            "ccd_pool_paused{pool=\"worker\"} 1.0",
+            "ccd_pool_render_degraded{pool=\"worker\"} 1.0");
   }
 
   @Test

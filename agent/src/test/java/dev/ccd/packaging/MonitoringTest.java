@@ -3,6 +3,7 @@ package dev.ccd.packaging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ccd.observe.AgentMetrics;
+import dev.ccd.observe.ControllerMetrics;
 import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import io.fabric8.openshift.api.model.monitoring.v1.Rule;
 import java.io.IOException;
@@ -20,8 +21,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The alerts and the dashboard read only metrics the agent exports; README's metrics table lists
- * exactly the ccd_* metrics the agent registers; every alert links a section of docs/runbook.md.
+ * The alerts and the dashboard read only metrics the agent or the controller exports; README's
+ * metrics tables list exactly the ccd_* metrics the two register; every alert links a section of
+ * docs/runbook.md.
  */
 class MonitoringTest {
   static final Path README = Path.of("../README.md");
@@ -29,18 +31,23 @@ class MonitoringTest {
   static final List<String> HISTOGRAM_SUFFIXES = List.of("_bucket", "_count", "_sum", "_max");
 
   static AgentMetrics metrics;
+  static ControllerMetrics controller;
   static Set<String> exported;
 
   @BeforeAll
   static void scrape() {
     metrics = new AgentMetrics();
     metrics.eventsDropped(() -> 0);
-    exported = MonitoringQueries.sampleNames(metrics.scrape());
+    controller = new ControllerMetrics();
+    controller.pool("worker", new ControllerMetrics.PoolSample(3, 1, 1, 1, 0, false, false));
+    exported = new TreeSet<>(MonitoringQueries.sampleNames(metrics.scrape()));
+    exported.addAll(MonitoringQueries.sampleNames(controller.scrape()));
   }
 
   @AfterAll
   static void close() {
     metrics.close();
+    controller.close();
   }
 
   @Test
@@ -51,7 +58,7 @@ class MonitoringTest {
       Set<String> names = MonitoringQueries.metricNames(alert[1]);
       assertThat(names).as("metrics of alert %s", alert[0]).isNotEmpty();
       assertThat(names)
-          .as("alert %s reads metrics the agent does not export", alert[0])
+          .as("alert %s reads metrics neither the agent nor the controller exports", alert[0])
           .allMatch(n -> exported.contains(n) || MonitoringQueries.PROMETHEUS_OWN.contains(n));
     }
   }
@@ -64,7 +71,7 @@ class MonitoringTest {
       Set<String> names = MonitoringQueries.metricNames(q[1]);
       assertThat(names).as("metrics of panel %s", q[0]).isNotEmpty();
       assertThat(names)
-          .as("panel %s reads metrics the agent does not export", q[0])
+          .as("panel %s reads metrics neither the agent nor the controller exports", q[0])
           .allMatch(exported::contains);
     }
   }
@@ -98,7 +105,7 @@ class MonitoringTest {
   }
 
   @Test
-  void readmesMetricsTableListsExactlyTheAgentsMetrics() throws IOException {
+  void readmesMetricsTablesListExactlyTheAgentsAndTheControllersMetrics() throws IOException {
     Set<String> documented = readmeMetrics();
     Set<String> families = new TreeSet<>();
     for (String sample : exported) {
@@ -114,7 +121,7 @@ class MonitoringTest {
       }
       families.add(family);
     }
-    assertThat(documented).as("README.md's metrics table").isEqualTo(families);
+    assertThat(documented).as("README.md's metrics tables").isEqualTo(families);
   }
 
   @Test

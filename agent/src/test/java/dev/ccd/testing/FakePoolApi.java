@@ -41,6 +41,12 @@ public final class FakePoolApi implements PoolApi {
     return this;
   }
 
+  /** The pool is deleted. */
+  public FakePoolApi removePool(String name) {
+    pools.remove(name);
+    return this;
+  }
+
   public FakePoolApi node(Node n) {
     nodes.put(n.getMetadata().getName(), n);
     return this;

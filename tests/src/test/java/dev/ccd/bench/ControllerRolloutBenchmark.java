@@ -7,6 +7,7 @@ import dev.ccd.controller.PoolObjects;
 import dev.ccd.it.support.AgentKubeconfig;
 import dev.ccd.kube.EmbeddedApi;
 import dev.ccd.kube.NodeAnnotations;
+import dev.ccd.packaging.JvmOptionsFile;
 import dev.ccd.registries.MirrorSetsReader;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
@@ -23,6 +24,11 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.openshift.api.model.machineconfiguration.v1.MachineConfigPool;
 import io.fabric8.openshift.api.model.machineconfiguration.v1.MachineConfigPoolBuilder;
 import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,10 +48,12 @@ import org.junit.jupiter.api.Test;
  * A rollout of 1,000 nodes (pool maxUnavailable 10%) by {@code ccd controller} as a process (the
  * packaged jar) against the fabric8 mock API (CRUD). The agents are simulated in this JVM: one
  * informer over the Nodes, and for each node asked for a new desiredConfig the two merge patches a
- * real agent sends on the reload path (state Working, then currentConfig + state Done). Prints wall
- * time, the controller's CPU seconds, RSS and heap, and the requests and writes the mock API
- * served, per node update. Not run by {@code mvn verify}: {@code
- * -Dit.test=ControllerRolloutBenchmark}.
+ * real agent sends on the reload path (state Working, then currentConfig + state Done). The
+ * controller runs with the JVM flags of {@code ccd.jvmopts} (as the launcher and the Deployment run
+ * it). Prints wall time, the controller's CPU seconds, its RSS, heap and threads at their peak
+ * during the rollout (sampled every 200 ms: /proc and its own /metrics) and idle 20 s after it, and
+ * the requests and writes the mock API served, per node update. Not run by {@code mvn verify}:
+ * {@code -Dit.test=ControllerRolloutBenchmark}.
  */
 @Tag("benchmark")
 class ControllerRolloutBenchmark {
@@ -152,22 +160,33 @@ class ControllerRolloutBenchmark {
       Map<String, Integer> setupByKind = snapshot(dispatcher);
 
       Path kubeconfig = AgentKubeconfig.write(work.resolve("kubeconfig"), api.url());
+      int port;
+      try (ServerSocket s = new ServerSocket(0)) {
+        port = s.getLocalPort();
+      }
+      List<String> cmd = new ArrayList<>(List.of(JAVA_BIN + "/java"));
+      cmd.addAll(JvmOptionsFile.read(JvmOptionsFile.FROM_MODULE));
+      cmd.addAll(
+          List.of(
+              "-jar",
+              JAR.toString(),
+              "controller",
+              "--kubeconfig",
+              kubeconfig.toString(),
+              "--metrics-address",
+              "127.0.0.1:" + port,
+              "--namespace",
+              "ccd-system"));
       long start = System.nanoTime();
       Process controller =
-          new ProcessBuilder(
-                  JAVA_BIN + "/java",
-                  "-jar",
-                  JAR.toString(),
-                  "controller",
-                  "--kubeconfig",
-                  kubeconfig.toString(),
-                  "--metrics-address",
-                  "127.0.0.1:0",
-                  "--namespace",
-                  "ccd-system")
+          new ProcessBuilder(cmd)
               .redirectErrorStream(true)
               .redirectOutput(work.resolve("controller.log").toFile())
               .start();
+      Sampler peak = new Sampler(controller.pid(), port);
+      Thread sampling = new Thread(peak::run, "sampler");
+      sampling.setDaemon(true);
+      sampling.start();
       try {
         long deadline = start + TimeUnit.MINUTES.toNanos(15);
         while (fleet.done() < NODES) {
@@ -178,6 +197,11 @@ class ControllerRolloutBenchmark {
         double wall = (System.nanoTime() - start) / 1e9;
         double rollout = (fleet.lastDone - fleet.firstDesired) / 1e9;
         double cpu = cpuSeconds(controller.pid());
+        peak.stop();
+        sampling.join();
+        Thread.sleep(20_000);
+        Sampler idle = new Sampler(controller.pid(), port);
+        idle.sample();
         String rss =
             procStatus(controller.pid(), "VmRSS")
                 + " (peak "
@@ -201,7 +225,17 @@ class ControllerRolloutBenchmark {
             String.format(
                 "  max unavailable seen (every Node change): %d%n", fleet.maxUnavailable));
         out.append(String.format("  controller CPU (utime+stime): %.1f s%n", cpu));
+        out.append("  JVM flags: ").append(cmd.subList(1, cmd.indexOf("-jar"))).append('\n');
         out.append(String.format("  controller RSS: %s%n", rss));
+        out.append(
+            String.format(
+                "  peak during the rollout (%d samples): RSS %.0f MiB, heap used %.0f MiB,"
+                    + " threads %d%n",
+                peak.samples, peak.rssKib / 1024.0, peak.heapBytes / 1048576.0, peak.threads));
+        out.append(
+            String.format(
+                "  idle 20 s after: RSS %.0f MiB, heap used %.0f MiB, threads %d%n",
+                idle.rssKib / 1024.0, idle.heapBytes / 1048576.0, idle.threads));
         out.append("  controller heap (jcmd GC.heap_info):\n");
         heap.lines().skip(1).forEach(l -> out.append("    ").append(l.strip()).append('\n'));
         out.append(
@@ -224,6 +258,63 @@ class ControllerRolloutBenchmark {
         informer.close();
         fleet.close();
       }
+    }
+  }
+
+  /**
+   * The controller's RSS and threads (/proc/PID/status) and heap used (its /metrics: the sum of
+   * {@code jvm_memory_used_bytes{area="heap"}}), the maximum of each over the samples taken.
+   */
+  static final class Sampler {
+    private final long pid;
+    private final URI metrics;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private volatile boolean running = true;
+    volatile long rssKib;
+    volatile double heapBytes;
+    volatile int threads;
+    volatile int samples;
+
+    Sampler(long pid, int port) {
+      this.pid = pid;
+      this.metrics = URI.create("http://127.0.0.1:" + port + "/metrics");
+    }
+
+    void run() {
+      while (running) {
+        try {
+          sample();
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          return;
+        } catch (Exception e) {
+          // not serving yet (start-up) or gone: the next sample tries again
+          try {
+            Thread.sleep(200);
+          } catch (InterruptedException ie) {
+            return;
+          }
+        }
+      }
+    }
+
+    void stop() {
+      running = false;
+    }
+
+    void sample() throws Exception {
+      rssKib = Math.max(rssKib, Long.parseLong(procStatus(pid, "VmRSS").replace(" kB", "")));
+      threads = Math.max(threads, Integer.parseInt(procStatus(pid, "Threads")));
+      String body =
+          http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
+              .body();
+      double heap =
+          body.lines()
+              .filter(l -> l.startsWith("jvm_memory_used_bytes{area=\"heap\""))
+              .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+              .sum();
+      heapBytes = Math.max(heapBytes, heap);
+      samples++;
     }
   }
 

@@ -225,6 +225,15 @@ final class ControllerBed implements AutoCloseable {
     return recorder;
   }
 
+  /** The Events about {@code node} with one of {@code reasons}, in any namespace. */
+  List<io.fabric8.kubernetes.api.model.Event> nodeEvents(String node, String... reasons) {
+    List<String> wanted = List.of(reasons);
+    return client().v1().events().inAnyNamespace().list().getItems().stream()
+        .filter(e -> node.equals(e.getInvolvedObject().getName()))
+        .filter(e -> wanted.contains(e.getReason()))
+        .toList();
+  }
+
   /**
    * How many PATCH requests the controllers sent to set each node's desiredConfig, counted on the
    * controllers' HTTP client as they left it.

@@ -13,6 +13,7 @@ import dev.ccd.kube.ConfigState;
 import dev.ccd.kube.Fabric8ConfigSource;
 import dev.ccd.machineconfig.GeneratedRegistries;
 import dev.ccd.registries.YamlDocuments;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.openshift.api.model.machineconfiguration.v1.MachineConfigPoolCondition;
 import io.fabric8.openshift.api.model.machineconfiguration.v1.MachineConfigPoolStatus;
@@ -73,9 +74,14 @@ class ControllerRolloutIT {
   private ControllerBed bed;
 
   private ControllerBed bed(TestInfo test, String maxUnavailable, boolean paused) throws Exception {
+    return bed(test, NODES, maxUnavailable, paused);
+  }
+
+  private ControllerBed bed(TestInfo test, int nodes, String maxUnavailable, boolean paused)
+      throws Exception {
     bed =
         new ControllerBed(
-            test.getTestMethod().orElseThrow().getName(), NODES, maxUnavailable, paused);
+            test.getTestMethod().orElseThrow().getName(), nodes, maxUnavailable, paused);
     return bed;
   }
 
@@ -263,6 +269,34 @@ class ControllerRolloutIT {
     assertThat(bed.recorder().desired())
         .allSatisfy((n, d) -> assertThat(d).as(n).containsExactly(target));
     assertThat(bed.recorder().maxUnavailable()).isLessThanOrEqualTo(5);
+  }
+
+  @Test
+  void theControllersEventsNameTheControllerAndItsIdentity(TestInfo test) throws Exception {
+    ControllerBed bed = bed(test, 3, "1", false);
+    bed.client()
+        .nodes()
+        .withName("node-01")
+        .edit(
+            n -> {
+              n.getMetadata()
+                  .setAnnotations(
+                      Map.of(ControllerBed.KEYS.desiredDrainKey(), "drain-rendered-worker-x"));
+              return n;
+            });
+
+    bed.startController("ccd-controller-5d8f");
+
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(() -> assertThat(bed.nodeEvents("node-01", "Drained")).hasSize(1));
+    assertThat(bed.nodeEvents("node-01", "Cordon", "Drained")).hasSize(2);
+    for (Event e : bed.nodeEvents("node-01", "Cordon", "Drained")) {
+      assertThat(e.getSource().getComponent()).isEqualTo("ccd-controller");
+      assertThat(e.getReportingComponent()).isEqualTo("ccd-controller");
+      assertThat(e.getReportingInstance()).isEqualTo("ccd-controller-5d8f");
+      assertThat(e.getSource().getHost()).isNull();
+    }
   }
 
   private static MachineConfigPoolCondition condition(MachineConfigPoolStatus s, String type) {

@@ -58,7 +58,11 @@ public final class DrainPlanner {
         return new DrainAction.RetryAt(
             request,
             a.nextTry(),
-            "drain of node " + node + " for " + request.config() + " given up; next round at "
+            "drain of node "
+                + node
+                + " for "
+                + request.config()
+                + " given up; next round at "
                 + a.nextTry());
       }
       return new DrainAction.NextRound(request, a.rounds() + 1);
@@ -101,7 +105,11 @@ public final class DrainPlanner {
   }
 
   static String giveUpReason(
-      String node, DrainRequest request, DrainAttempt attempt, Instant now, DrainSettings settings) {
+      String node,
+      DrainRequest request,
+      DrainAttempt attempt,
+      Instant now,
+      DrainSettings settings) {
     String blocked =
         attempt.blocked().isEmpty() ? "" : "; last refused: " + describe(attempt.blocked());
     boolean timedOut = !now.isBefore(attempt.started().plus(settings.timeout()));

@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * reject other namespaces for a cluster-scoped object), involvedObject the Node, source component
  * and reportingComponent the {@link Reporter}'s: {@code ccd-agent} with host and reportingInstance
  * the node (the way kubelet does), or {@code ccd-controller} with reportingInstance the
- * controller's identity (its pod) and no host (the way kube-controller-manager does). A repeat of the same event within {@link #AGGREGATION_WINDOW} bumps {@code count} and
- * {@code lastTimestamp} of the earlier one instead of creating another, so a retrying Degraded node
- * does not flood the namespace.
+ * controller's identity (its pod) and no host (the way kube-controller-manager does). A repeat of
+ * the same event within {@link #AGGREGATION_WINDOW} bumps {@code count} and {@code lastTimestamp}
+ * of the earlier one instead of creating another, so a retrying Degraded node does not flood the
+ * namespace.
  *
  * <p>Events are written by one background thread in the order emitted, so {@link #emit} never waits
  * for the API (whose client retries a dead server for many seconds); at most {@link #QUEUE_LIMIT}

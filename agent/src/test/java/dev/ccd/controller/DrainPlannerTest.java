@@ -171,8 +171,8 @@ class DrainPlannerTest {
   }
 
   /**
-   * After a give-up the same request is tried again in rounds: the pause doubles from 10 min to
-   * at most 1 h; a later round is a probe given up after 3 refused tries (or the timeout).
+   * After a give-up the same request is tried again in rounds: the pause doubles from 10 min to at
+   * most 1 h; a later round is a probe given up after 3 refused tries (or the timeout).
    *
    * <p>Columns: rounds given up so far, minutes since the last give-up, whether the node is
    * cordoned → the step.

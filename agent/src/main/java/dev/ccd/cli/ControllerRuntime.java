@@ -84,7 +84,8 @@ public final class ControllerRuntime implements AutoCloseable {
   private static ControllerLoop drainLoop(
       KubernetesClient client, Settings s, Clock clock, ControllerMetrics metrics) {
     Fabric8Drain drain = new Fabric8Drain(client);
-    Fabric8EventSink events = new Fabric8EventSink(client);
+    Fabric8EventSink events =
+        new Fabric8EventSink(client, Fabric8EventSink.Reporter.controller(s.lease().identity()));
     DrainSettings d = DrainSettings.DEFAULT;
     DrainLoop loop =
         new DrainLoop(

@@ -42,8 +42,12 @@ public sealed interface DrainAction {
   record Complete(DrainRequest request) implements DrainAction {}
 
   /**
-   * The drain took longer than the timeout: report {@code reason}, uncordon, and stop trying this
-   * request ({@code lastAppliedDrain} is not written, so the agent does not go on undrained).
+   * The round took longer than the timeout (a later round: its probe tries were refused): report
+   * {@code reason}, uncordon, and pause before the next round ({@code lastAppliedDrain} is not
+   * written, so the agent does not go on undrained).
    */
   record GiveUp(DrainRequest request, String reason) implements DrainAction {}
+
+  /** The pause after a given-up round is over: start round {@code round} of the same request. */
+  record NextRound(DrainRequest request, int round) implements DrainAction {}
 }

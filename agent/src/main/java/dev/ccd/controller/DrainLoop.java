@@ -178,12 +178,21 @@ public final class DrainLoop implements ControllerLoop {
       }
       LOG.info("node {}: {} carried out", node, c.request());
     } else if (action instanceof DrainAction.GiveUp g) {
-      attempts.put(node, attempt.orElseThrow().givenUp());
+      attempts.put(node, attempt.orElseThrow().givenUp(now, settings));
       finished(g.request(), ControllerMetrics.DrainResult.GIVEN_UP, attempt, now);
       api.patchAnnotations(node, keys.degraded(g.reason()));
       events.emit(
           node, EventType.WARNING, "DrainFailed", NodeAnnotations.truncateReason(g.reason()));
       LOG.warn("{}", g.reason());
+      enqueue(node);
+    } else if (action instanceof DrainAction.NextRound r) {
+      attempts.put(node, attempt.orElseThrow().nextRound(now));
+      events.emit(
+          node,
+          EventType.NORMAL,
+          "DrainRetry",
+          "Draining node again for " + r.request() + " (round " + r.round() + ")");
+      LOG.info("node {}: round {} of {}", node, r.round(), r.request());
       enqueue(node);
     }
     // Idle: nothing asked, or carried out already.

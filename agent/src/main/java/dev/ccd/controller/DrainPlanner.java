@@ -16,9 +16,10 @@ import java.util.stream.Collectors;
  *
  * <p>{@code drain-<config>}: cordon, evict every pod except DaemonSet, mirror and finished pods,
  * wait for evicted pods to go, then {@code lastAppliedDrain}. Refused evictions are retried after
- * the {@link DrainSettings} delays; after the timeout the controller gives up with a reason naming
- * what blocked it and uncordons. {@code uncordon-<config>}: uncordon, then {@code
- * lastAppliedDrain}.
+ * the {@link DrainSettings} delays; after the timeout the controller gives the round up with a
+ * reason naming what blocked it and uncordons. After a pause that grows with every given-up round
+ * it starts the next round (cordon, evict), a probe given up after a few refused tries. {@code
+ * uncordon-<config>}: uncordon, then {@code lastAppliedDrain}.
  */
 public final class DrainPlanner {
   private DrainPlanner() {}
@@ -49,10 +50,26 @@ public final class DrainPlanner {
     }
     Optional<DrainAttempt> current = attempt.filter(a -> a.request().equals(request));
     if (current.isPresent() && current.get().gaveUp()) {
-      return cordoned ? new DrainAction.Uncordon(request) : new DrainAction.Idle();
+      DrainAttempt a = current.get();
+      if (cordoned) {
+        return new DrainAction.Uncordon(request);
+      }
+      if (now.isBefore(a.nextTry())) {
+        return new DrainAction.RetryAt(
+            request,
+            a.nextTry(),
+            "drain of node "
+                + node
+                + " for "
+                + request.config()
+                + " given up; next round at "
+                + a.nextTry());
+      }
+      return new DrainAction.NextRound(request, a.rounds() + 1);
     }
-    if (current.isPresent() && !now.isBefore(current.get().started().plus(settings.timeout()))) {
-      return new DrainAction.GiveUp(request, giveUpReason(node, request, current.get(), settings));
+    if (current.isPresent() && current.get().overdue(now, settings)) {
+      return new DrainAction.GiveUp(
+          request, giveUpReason(node, request, current.get(), now, settings));
     }
     if (!cordoned) {
       return new DrainAction.Cordon(request);
@@ -88,19 +105,30 @@ public final class DrainPlanner {
   }
 
   static String giveUpReason(
-      String node, DrainRequest request, DrainAttempt attempt, DrainSettings settings) {
+      String node,
+      DrainRequest request,
+      DrainAttempt attempt,
+      Instant now,
+      DrainSettings settings) {
     String blocked =
         attempt.blocked().isEmpty() ? "" : "; last refused: " + describe(attempt.blocked());
+    boolean timedOut = !now.isBefore(attempt.started().plus(settings.timeout()));
+    String after =
+        timedOut ? "after " + human(settings.timeout()) : "after " + attempt.failures() + " tries";
+    String round = attempt.rounds() == 0 ? "" : " again in round " + (attempt.rounds() + 1);
     return "gave up draining node "
         + node
         + " for "
         + request.config()
-        + " after "
-        + human(settings.timeout())
+        + round
+        + " "
+        + after
         + blocked
-        + "; the node is uncordoned and its update waits until its desiredDrain changes or the"
-        + " controller restarts (let the pods be evicted first, for example by relaxing the"
-        + " PodDisruptionBudget)";
+        + "; the node is uncordoned and the drain is tried again at "
+        + now.plus(settings.pauseAfter(attempt.rounds() + 1))
+        + " (round "
+        + (attempt.rounds() + 2)
+        + "; let the pods be evicted, for example by relaxing the PodDisruptionBudget)";
   }
 
   private static String describe(List<BlockedEviction> blocked) {

@@ -14,6 +14,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -23,12 +24,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link EventSink} writing core/v1 Events, the way kubelet does for Nodes: namespace {@code
- * default} (API servers reject other namespaces for a cluster-scoped object), involvedObject the
- * Node, source component and reportingComponent {@code ccd-agent}, host and reportingInstance the
- * node. A repeat of the same event within {@link #AGGREGATION_WINDOW} bumps {@code count} and
- * {@code lastTimestamp} of the earlier one instead of creating another, so a retrying Degraded node
- * does not flood the namespace.
+ * {@link EventSink} writing core/v1 Events about Nodes: namespace {@code default} (API servers
+ * reject other namespaces for a cluster-scoped object), involvedObject the Node, source component
+ * and reportingComponent the {@link Reporter}'s: {@code ccd-agent} with host and reportingInstance
+ * the node (the way kubelet does), or {@code ccd-controller} with reportingInstance the
+ * controller's identity (its pod) and no host (the way kube-controller-manager does). A repeat of
+ * the same event within {@link #AGGREGATION_WINDOW} bumps {@code count} and {@code lastTimestamp}
+ * of the earlier one instead of creating another, so a retrying Degraded node does not flood the
+ * namespace.
  *
  * <p>Events are written by one background thread in the order emitted, so {@link #emit} never waits
  * for the API (whose client retries a dead server for many seconds); at most {@link #QUEUE_LIMIT}
@@ -37,8 +40,34 @@ import org.slf4j.LoggerFactory;
 public final class Fabric8EventSink implements EventSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Fabric8EventSink.class);
 
-  /** The source component of every event. */
-  public static final String COMPONENT = "ccd-agent";
+  /**
+   * Who writes the events: the component, and the instance ({@code reportingInstance}); an agent
+   * writes about its own node, so its instance and host are the node the event is about.
+   *
+   * @param instance the controller's identity; empty for the agent (the event's node)
+   */
+  public record Reporter(String component, Optional<String> instance) {
+    public static final String AGENT = "ccd-agent";
+    public static final String CONTROLLER = "ccd-controller";
+
+    public Reporter {
+      Objects.requireNonNull(component, "component");
+      Objects.requireNonNull(instance, "instance");
+    }
+
+    /** The node agent: {@code ccd-agent}, instance and host the node. */
+    public static Reporter agent() {
+      return new Reporter(AGENT, Optional.empty());
+    }
+
+    /** The controller replica {@code identity} (its Lease holder identity, the pod's name). */
+    public static Reporter controller(String identity) {
+      if (identity == null || identity.isBlank()) {
+        throw new IllegalArgumentException("the controller's identity must not be empty");
+      }
+      return new Reporter(CONTROLLER, Optional.of(identity));
+    }
+  }
 
   /** How long a repeated event is folded into the earlier one. */
   public static final Duration AGGREGATION_WINDOW = Duration.ofMinutes(10);
@@ -51,6 +80,7 @@ public final class Fabric8EventSink implements EventSink, AutoCloseable {
   private final KubernetesClient client;
   private final String namespace;
   private final Clock clock;
+  private final Reporter reporter;
   private final Map<String, String> nodeUids = new ConcurrentHashMap<>();
   private final AtomicLong sequence = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
@@ -67,15 +97,27 @@ public final class Fabric8EventSink implements EventSink, AutoCloseable {
 
   private record Series(String name, int count, Instant first, Instant last) {}
 
-  /** Events in namespace {@code default}, timestamps from the system clock. */
+  /** The agent's events in namespace {@code default}, timestamps from the system clock. */
   public Fabric8EventSink(KubernetesClient client) {
-    this(client, "default", Clock.systemUTC());
+    this(client, Reporter.agent());
   }
 
+  /** {@code reporter}'s events in namespace {@code default}, timestamps from the system clock. */
+  public Fabric8EventSink(KubernetesClient client, Reporter reporter) {
+    this(client, "default", Clock.systemUTC(), reporter);
+  }
+
+  /** The agent's events. */
   public Fabric8EventSink(KubernetesClient client, String namespace, Clock clock) {
+    this(client, namespace, clock, Reporter.agent());
+  }
+
+  public Fabric8EventSink(
+      KubernetesClient client, String namespace, Clock clock, Reporter reporter) {
     this.client = Objects.requireNonNull(client, "client");
     this.namespace = Objects.requireNonNull(namespace, "namespace");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.reporter = Objects.requireNonNull(reporter, "reporter");
     this.writer =
         new ThreadPoolExecutor(
             1,
@@ -174,11 +216,11 @@ public final class Fabric8EventSink implements EventSink, AutoCloseable {
             .withReason(reason)
             .withMessage(message)
             .withNewSource()
-            .withComponent(COMPONENT)
-            .withHost(node)
+            .withComponent(reporter.component())
+            .withHost(reporter.instance().isPresent() ? null : node)
             .endSource()
-            .withReportingComponent(COMPONENT)
-            .withReportingInstance(node)
+            .withReportingComponent(reporter.component())
+            .withReportingInstance(reporter.instance().orElse(node))
             .withCount(1)
             .withFirstTimestamp(timestamp(now))
             .withLastTimestamp(timestamp(now))

@@ -237,7 +237,8 @@ class DrainLoopTest {
     await().atMost(DEADLINE).until(() -> !api.view().unschedulable());
     assertThat(api.view().annotation(KEYS.stateKey())).isEqualTo("Degraded");
     assertThat(api.view().annotation(KEYS.reasonKey()))
-        .startsWith("gave up draining node n1 for B after 1h; last refused: pod ns/web blocked");
+        .startsWith("gave up draining node n1 for B after 1h; last refused: pod ns/web blocked")
+        .contains("the drain is tried again at");
     assertThat(events.reasons()).contains("DrainFailed").endsWith("Uncordon");
     assertThat(samples("ccd_drains"))
         .containsExactlyInAnyOrder(
@@ -250,8 +251,34 @@ class DrainLoopTest {
             "about an hour");
     assertThat(api.view().annotation(KEYS.lastAppliedDrainKey())).isNull();
     int after = api.calls.size();
-    api.changed(); // a Node change does not start the given-up request again
+    api.changed(); // a Node change does not start the given-up request before the pause is over
     await().during(Duration.ofMillis(300)).atMost(DEADLINE).until(() -> api.calls.size() == after);
+
+    // The next round starts once the pause is over (the loop's timer runs on real time, so the
+    // test's jump is noticed on a Node change; DrainIT sees the timer fire): cordon and evict
+    // again; refused three times, it is given up again and the node uncordoned.
+    clock.advance(DrainSettings.PAUSE);
+    api.changed();
+    await()
+        .atMost(DEADLINE)
+        .until(() -> events.reasons().stream().filter("DrainFailed"::equals).count() == 2);
+    await().atMost(DEADLINE).until(() -> !api.view().unschedulable());
+    List<String> round2 = api.calls.subList(after, api.calls.size());
+    assertThat(round2.get(0)).isEqualTo("cordon");
+    assertThat(round2.stream().filter("evict ns/web"::equals).count())
+        .isEqualTo(DrainSettings.PROBE_TRIES);
+    assertThat(events.reasons()).contains("DrainRetry");
+    assertThat(api.view().annotation(KEYS.reasonKey()))
+        .startsWith("gave up draining node n1 for B again in round 2 after 3 tries");
+
+    // Round 3 finds the budget relaxed: the drain goes through.
+    api.refuse = false;
+    clock.advance(DrainSettings.PAUSE.multipliedBy(2));
+    api.changed();
+    await()
+        .atMost(DEADLINE)
+        .until(() -> "drain-B".equals(api.view().annotation(KEYS.lastAppliedDrainKey())));
+    assertThat(api.view().unschedulable()).isTrue();
   }
 
   @Test

@@ -142,13 +142,13 @@ class DrainPlannerTest {
     DrainAttempt attempt =
         DrainAttempt.start(DRAIN_B, T0).afterTry(List.of(blocked), T0.plusSeconds(3598), SETTINGS);
     List<NodePod> pods = List.of(pod("web", "ReplicaSet"));
+    Instant hour = T0.plus(Duration.ofHours(1));
+    DrainAttempt givenUp = attempt.givenUp(hour, SETTINGS);
 
     DrainAction justBefore = decide(ASKED, true, pods, Optional.of(attempt), T0.plusSeconds(3599));
-    DrainAction at = decide(ASKED, true, pods, Optional.of(attempt), T0.plus(Duration.ofHours(1)));
-    DrainAction afterGivingUp =
-        decide(ASKED, true, pods, Optional.of(attempt.givenUp()), T0.plus(Duration.ofHours(1)));
-    DrainAction uncordoned =
-        decide(ASKED, false, pods, Optional.of(attempt.givenUp()), T0.plus(Duration.ofHours(2)));
+    DrainAction at = decide(ASKED, true, pods, Optional.of(attempt), hour);
+    DrainAction afterGivingUp = decide(ASKED, true, pods, Optional.of(givenUp), hour);
+    DrainAction uncordoned = decide(ASKED, false, pods, Optional.of(givenUp), hour.plusSeconds(1));
 
     assertThat(justBefore).isInstanceOf(DrainAction.RetryAt.class);
     assertThat(at)
@@ -157,16 +157,114 @@ class DrainPlannerTest {
                 DRAIN_B,
                 "gave up draining node n1 for rendered-worker-b after 1h; last refused: pod"
                     + " apps/web blocked by PodDisruptionBudget apps/web-pdb; the node is"
-                    + " uncordoned and its update waits until its desiredDrain changes or the"
-                    + " controller restarts (let the pods be evicted first, for example by"
-                    + " relaxing the PodDisruptionBudget)"));
+                    + " uncordoned and the drain is tried again at 2026-12-04T11:10:00Z (round 2;"
+                    + " let the pods be evicted, for example by relaxing the"
+                    + " PodDisruptionBudget)"));
     assertThat(afterGivingUp).isEqualTo(new DrainAction.Uncordon(DRAIN_B));
-    assertThat(uncordoned).isEqualTo(new DrainAction.Idle());
+    assertThat(uncordoned)
+        .isEqualTo(
+            new DrainAction.RetryAt(
+                DRAIN_B,
+                hour.plus(Duration.ofMinutes(10)),
+                "drain of node n1 for rendered-worker-b given up; next round at"
+                    + " 2026-12-04T11:10:00Z"));
+  }
+
+  /**
+   * After a give-up the same request is tried again in rounds: the pause doubles from 10 min to at
+   * most 1 h; a later round is a probe given up after 3 refused tries (or the timeout).
+   *
+   * <p>Columns: rounds given up so far, minutes since the last give-up, whether the node is
+   * cordoned → the step.
+   */
+  @ParameterizedTest(name = "[{index}] {0} round(s) given up, {1} min later, cordoned {2} → {3}")
+  @CsvSource({
+    "1, 0, true, Uncordon",
+    "1, 9, false, RetryAt",
+    "1, 10, false, NextRound 2",
+    "2, 19, false, RetryAt",
+    "2, 20, false, NextRound 3",
+    "3, 39, false, RetryAt",
+    "3, 40, false, NextRound 4",
+    "4, 59, false, RetryAt",
+    "4, 60, false, NextRound 5",
+    "9, 59, false, RetryAt",
+    "9, 60, false, NextRound 10",
+  })
+  void aGivenUpDrainIsTriedAgainOnAGrowingBoundedCadence(
+      int rounds, int minutes, boolean cordoned, String step) {
+    DrainAttempt attempt = DrainAttempt.start(DRAIN_B, T0);
+    Instant gaveUpAt = T0;
+    for (int i = 0; i < rounds; i++) {
+      gaveUpAt = T0.plus(Duration.ofHours(i + 1));
+      attempt = attempt.nextRound(gaveUpAt.minusSeconds(60)).givenUp(gaveUpAt, SETTINGS);
+    }
+    Instant now = gaveUpAt.plus(Duration.ofMinutes(minutes));
+
+    DrainAction a =
+        decide(ASKED, cordoned, List.of(pod("web", "ReplicaSet")), Optional.of(attempt), now);
+
+    String got =
+        a instanceof DrainAction.NextRound r
+            ? "NextRound " + r.round()
+            : a.getClass().getSimpleName();
+    assertThat(got).isEqualTo(step);
+    if (a instanceof DrainAction.RetryAt r) {
+      assertThat(r.at()).isEqualTo(attempt.nextTry()).isAfter(now);
+    }
+  }
+
+  @Test
+  void aLaterRoundIsAProbeGivenUpAfterItsTries() {
+    BlockedEviction blocked =
+        new BlockedEviction("apps/web", List.of("apps/web-pdb"), "Cannot evict pod");
+    Instant start = T0.plus(Duration.ofMinutes(70));
+    DrainAttempt round2 =
+        DrainAttempt.start(DRAIN_B, T0).givenUp(T0.plus(Duration.ofHours(1)), SETTINGS);
+    round2 = round2.nextRound(start);
+    List<NodePod> pods = List.of(pod("web", "ReplicaSet"));
+    Instant t = start;
+    for (int i = 1; i < SETTINGS.probeTries(); i++) {
+      round2 = round2.afterTry(List.of(blocked), t, SETTINGS);
+      t = round2.nextTry();
+      assertThat(decide(ASKED, true, pods, Optional.of(round2), t))
+          .as("try %d was refused: the next goes on", i)
+          .isEqualTo(new DrainAction.Evict(DRAIN_B, List.of("apps/web")));
+    }
+    round2 = round2.afterTry(List.of(blocked), t, SETTINGS);
+
+    DrainAction a = decide(ASKED, true, pods, Optional.of(round2), t);
+
+    assertThat(a).isInstanceOf(DrainAction.GiveUp.class);
+    assertThat(((DrainAction.GiveUp) a).reason())
+        .startsWith("gave up draining node n1 for rendered-worker-b again in round 2 after 3 tries")
+        .contains("tried again at " + t.plus(Duration.ofMinutes(20)) + " (round 3;");
+    assertThat(round2.givenUp(t, SETTINGS).nextTry()).isEqualTo(t.plus(Duration.ofMinutes(20)));
+  }
+
+  @Test
+  void aFirstRoundIsNotCutShortByRefusedTries() {
+    BlockedEviction blocked =
+        new BlockedEviction("apps/web", List.of("apps/web-pdb"), "Cannot evict pod");
+    DrainAttempt a = DrainAttempt.start(DRAIN_B, T0);
+    for (int i = 0; i < 10; i++) {
+      a = a.afterTry(List.of(blocked), a.nextTry(), SETTINGS);
+    }
+
+    assertThat(decide(ASKED, true, List.of(pod("web", "ReplicaSet")), Optional.of(a), a.nextTry()))
+        .isEqualTo(new DrainAction.Evict(DRAIN_B, List.of("apps/web")));
+  }
+
+  @ParameterizedTest(name = "give-up {0} → pause {1} min")
+  @CsvSource({"1, 10", "2, 20", "3, 40", "4, 60", "5, 60", "30, 60"})
+  void pausesBetweenRoundsDoubleFrom10minTo1h(int rounds, long minutes) {
+    assertThat(SETTINGS.pauseAfter(rounds)).isEqualTo(Duration.ofMinutes(minutes));
   }
 
   @Test
   void anAttemptForAnotherRequestDoesNotCount() {
-    DrainAttempt old = DrainAttempt.start(DrainRequest.drain("rendered-worker-a"), T0).givenUp();
+    DrainAttempt old =
+        DrainAttempt.start(DrainRequest.drain("rendered-worker-a"), T0).givenUp(T0, SETTINGS);
 
     assertThat(
             decide(

@@ -98,6 +98,15 @@ class RolloutPlannerTest {
             List.of(),
             Rollout.Hold.Failing.class),
         row(
+            "an Unreconcilable node on the target counts against the budget and halts",
+            pool("3"),
+            nodes(
+                node("n1").moving(A, B).state(ConfigState.UNRECONCILABLE, "bad path"),
+                node("n2").on(A),
+                node("n3").on(A)),
+            List.of(),
+            Rollout.Hold.Failing.class),
+        row(
             "a node Degraded by drift on the old config rolls forward, no other node starts",
             pool("3"),
             nodes(node("n1").on(A).state(ConfigState.DEGRADED, "drift"), node("n2").on(A)),

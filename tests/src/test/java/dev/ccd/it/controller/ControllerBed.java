@@ -7,6 +7,7 @@ import dev.ccd.cli.Main;
 import dev.ccd.controller.PoolNode;
 import dev.ccd.controller.PoolObjects;
 import dev.ccd.controller.RenderedCollector;
+import dev.ccd.it.support.EvictionDispatcher;
 import dev.ccd.kube.EmbeddedApi;
 import dev.ccd.kube.LeaderLease;
 import dev.ccd.kube.NodeAnnotations;
@@ -17,6 +18,7 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -43,6 +45,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.UnaryOperator;
 
 /**
@@ -56,8 +62,11 @@ final class ControllerBed implements AutoCloseable {
   static final String WORKER_LABEL = "node-role.kubernetes.io/worker";
   static final NodeAnnotations KEYS = new NodeAnnotations();
   static final Duration DEADLINE = Duration.ofSeconds(45);
+  static final int SETUP_THREADS = 8;
+  static final Instant CREATED = Instant.parse("2026-01-01T00:00:00Z");
 
-  private final EmbeddedApi api = new EmbeddedApi();
+  private final EvictionDispatcher dispatcher = new EvictionDispatcher();
+  private final EmbeddedApi api = new EmbeddedApi(dispatcher);
   private final Path dir;
   private final List<String> nodeNames = new ArrayList<>();
   private final Map<String, FleetAgent> agents = new LinkedHashMap<>();
@@ -71,28 +80,12 @@ final class ControllerBed implements AutoCloseable {
   ControllerBed(String name, int nodes, String maxUnavailable, boolean paused) throws Exception {
     dir = Path.of("target", "controller-it", name).toAbsolutePath();
     Files.createDirectories(dir);
-    Instant created = Instant.parse("2026-01-01T00:00:00Z");
+    List<String> names = new ArrayList<>();
     for (int i = 0; i < nodes; i++) {
-      String n = String.format("node-%02d", i);
-      nodeNames.add(n);
-      client()
-          .nodes()
-          .resource(
-              new NodeBuilder()
-                  .withNewMetadata()
-                  .withName(n)
-                  .withCreationTimestamp(created.toString())
-                  .withLabels(Map.of(WORKER_LABEL, ""))
-                  .endMetadata()
-                  .withNewStatus()
-                  .addNewCondition()
-                  .withType("Ready")
-                  .withStatus("True")
-                  .endCondition()
-                  .endStatus()
-                  .build())
-          .create();
+      names.add(String.format("node-%02d", i));
     }
+    nodeNames.addAll(names);
+    inParallel(names, this::createNode);
     client()
         .resources(MachineConfigPool.class)
         .resource(
@@ -115,6 +108,65 @@ final class ControllerBed implements AutoCloseable {
     nodeInformer = client().nodes().inform(recorder);
   }
 
+  private void createNode(String n) {
+    client()
+        .nodes()
+        .resource(
+            new NodeBuilder()
+                .withNewMetadata()
+                .withName(n)
+                .withCreationTimestamp(CREATED.toString())
+                .withLabels(Map.of(WORKER_LABEL, ""))
+                .endMetadata()
+                .withNewStatus()
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus("True")
+                .endCondition()
+                .endStatus()
+                .build())
+        .create();
+  }
+
+  /** A node that joins the pool now, with its agent running on a fresh host. */
+  void join(String node) throws Exception {
+    nodeNames.add(node);
+    createNode(node);
+    agents.put(node, new FleetAgent(client(), node, KEYS, FleetAgent.freshHost()));
+  }
+
+  /** A pod of a ReplicaSet on {@code node}: evicted by a drain. */
+  void podOn(String node, String name) {
+    client()
+        .pods()
+        .inNamespace("shop")
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withNamespace("shop")
+                .withName(name)
+                .addNewOwnerReference()
+                .withApiVersion("apps/v1")
+                .withKind("ReplicaSet")
+                .withName("web")
+                .withUid("uid-web")
+                .endOwnerReference()
+                .endMetadata()
+                .withNewSpec()
+                .withNodeName(node)
+                .endSpec()
+                .withNewStatus()
+                .withPhase("Running")
+                .endStatus()
+                .build())
+        .create();
+  }
+
+  /** Every eviction the API served, as {@code ns/pod}, in order. */
+  List<String> evictions() {
+    return dispatcher.evictions();
+  }
+
   KubernetesClient client() {
     return api.client();
   }
@@ -134,8 +186,42 @@ final class ControllerBed implements AutoCloseable {
 
   /** Starts the agent of every node; {@code host} gives each its host files. */
   void startAgents(java.util.function.Function<String, FakeHostFiles> host) throws Exception {
-    for (String n : nodeNames) {
-      agents.put(n, new FleetAgent(client(), n, KEYS, host.apply(n)));
+    Map<String, FleetAgent> started = new ConcurrentHashMap<>();
+    inParallel(nodeNames, n -> started.put(n, new FleetAgent(client(), n, KEYS, host.apply(n))));
+    nodeNames.forEach(n -> agents.put(n, started.get(n)));
+  }
+
+  /** A step that may throw, run for each of a list. */
+  interface Each {
+    void run(String name) throws Exception;
+  }
+
+  /**
+   * Runs {@code each} for every name on {@link #SETUP_THREADS} threads: setting up 50 nodes and
+   * their agents is 50 round trips each, which one thread waits for one after another. Fails with
+   * the first failure once all have ended.
+   */
+  static void inParallel(List<String> names, Each each) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(SETUP_THREADS);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (String n : names) {
+        done.add(
+            pool.submit(
+                () -> {
+                  each.run(n);
+                  return null;
+                }));
+      }
+      for (Future<?> f : done) {
+        try {
+          f.get();
+        } catch (ExecutionException e) {
+          throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+      }
+    } finally {
+      pool.shutdownNow();
     }
   }
 
@@ -209,11 +295,16 @@ final class ControllerBed implements AutoCloseable {
 
   /** Waits for a rendered target, then for every node Done on it; returns it. */
   String awaitRolledOut() {
+    return awaitRolledOut("");
+  }
+
+  /** Waits for a rendered target other than {@code previous}, then for every node Done on it. */
+  String awaitRolledOut(String previous) {
     String target =
         await()
             .atMost(DEADLINE)
             .pollInterval(Duration.ofMillis(100))
-            .until(this::target, t -> !t.isEmpty());
+            .until(this::target, t -> !t.isEmpty() && !t.equals(previous));
     await()
         .atMost(DEADLINE)
         .pollInterval(Duration.ofMillis(100))
@@ -223,6 +314,15 @@ final class ControllerBed implements AutoCloseable {
 
   Recorder recorder() {
     return recorder;
+  }
+
+  /** The Events about {@code node} with one of {@code reasons}, in any namespace. */
+  List<io.fabric8.kubernetes.api.model.Event> nodeEvents(String node, String... reasons) {
+    List<String> wanted = List.of(reasons);
+    return client().v1().events().inAnyNamespace().list().getItems().stream()
+        .filter(e -> node.equals(e.getInvolvedObject().getName()))
+        .filter(e -> wanted.contains(e.getReason()))
+        .toList();
   }
 
   /**
@@ -281,8 +381,12 @@ final class ControllerBed implements AutoCloseable {
    * order.
    */
   static final class Recorder implements ResourceEventHandler<Node> {
+    /** One recorded state of a node. */
+    record Step(boolean cordoned, String currentConfig, String lastAppliedDrain) {}
+
     private final Map<String, PoolNode> latest = new HashMap<>();
     private final Map<String, List<String>> desired = new HashMap<>();
+    private final Map<String, List<Step>> history = new HashMap<>();
     private int maxUnavailable;
     private int changes;
 
@@ -309,6 +413,15 @@ final class ControllerBed implements AutoCloseable {
       if (!d.isEmpty() && (seen.isEmpty() || !seen.get(seen.size() - 1).equals(d))) {
         seen.add(d);
       }
+      Map<String, String> a =
+          Optional.ofNullable(n.getMetadata().getAnnotations()).orElse(Map.of());
+      history
+          .computeIfAbsent(p.name(), k -> new ArrayList<>())
+          .add(
+              new Step(
+                  p.unschedulable(),
+                  p.config().currentConfig(),
+                  a.getOrDefault(KEYS.lastAppliedDrainKey(), "")));
       int unavailable = (int) latest.values().stream().filter(PoolNode::unavailable).count();
       maxUnavailable = Math.max(maxUnavailable, unavailable);
       changes++;
@@ -316,6 +429,20 @@ final class ControllerBed implements AutoCloseable {
 
     synchronized int maxUnavailable() {
       return maxUnavailable;
+    }
+
+    /** Every change of {@code node} in order: cordoned, currentConfig, lastAppliedDrain. */
+    synchronized List<Step> history(String node) {
+      return List.copyOf(history.getOrDefault(node, List.of()));
+    }
+
+    /** The nodes seen cordoned at any recorded moment. */
+    synchronized List<String> everCordoned() {
+      return history.entrySet().stream()
+          .filter(e -> e.getValue().stream().anyMatch(Step::cordoned))
+          .map(Map.Entry::getKey)
+          .sorted()
+          .toList();
     }
 
     synchronized int changes() {

@@ -9,15 +9,18 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ccd.cli.ControllerRuntime;
 import dev.ccd.controller.PoolCondition;
+import dev.ccd.it.controller.ControllerBed.Recorder.Step;
 import dev.ccd.kube.ConfigState;
 import dev.ccd.kube.Fabric8ConfigSource;
 import dev.ccd.machineconfig.GeneratedRegistries;
 import dev.ccd.registries.YamlDocuments;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.openshift.api.model.machineconfiguration.v1.MachineConfigPoolCondition;
 import io.fabric8.openshift.api.model.machineconfiguration.v1.MachineConfigPoolStatus;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -60,6 +63,16 @@ class ControllerRolloutIT {
         - {source: quay.io/ocp, mirrors: [mirror.example.com/ocp]}
       """;
 
+  static final String TAG_MIRROR_SET =
+      """
+      apiVersion: config.openshift.io/v1
+      kind: ImageTagMirrorSet
+      metadata: {name: library}
+      spec:
+        imageTagMirrors:
+        - {source: docker.io/library, mirrors: [mirror.example.com/library]}
+      """;
+
   static final String INVALID_SOURCE =
       """
       apiVersion: config.openshift.io/v1
@@ -73,9 +86,14 @@ class ControllerRolloutIT {
   private ControllerBed bed;
 
   private ControllerBed bed(TestInfo test, String maxUnavailable, boolean paused) throws Exception {
+    return bed(test, NODES, maxUnavailable, paused);
+  }
+
+  private ControllerBed bed(TestInfo test, int nodes, String maxUnavailable, boolean paused)
+      throws Exception {
     bed =
         new ControllerBed(
-            test.getTestMethod().orElseThrow().getName(), NODES, maxUnavailable, paused);
+            test.getTestMethod().orElseThrow().getName(), nodes, maxUnavailable, paused);
     return bed;
   }
 
@@ -98,6 +116,9 @@ class ControllerRolloutIT {
     assertThat(bed.recorder().maxUnavailable())
         .as("unavailable at any recorded moment")
         .isBetween(2, 5);
+    assertThat(bed.recorder().everCordoned())
+        .as("digest-only mirror sets cordon no node")
+        .isEmpty();
     assertThat(bed.desiredConfigPatches())
         .hasSize(NODES)
         .allSatisfy((node, n) -> assertThat(n).as("desiredConfig patches of " + node).isEqualTo(1));
@@ -263,6 +284,105 @@ class ControllerRolloutIT {
     assertThat(bed.recorder().desired())
         .allSatisfy((n, d) -> assertThat(d).as(n).containsExactly(target));
     assertThat(bed.recorder().maxUnavailable()).isLessThanOrEqualTo(5);
+  }
+
+  @Test
+  void aTagMirrorSetDrainsEachNodeThroughTheEvictionApiBeforeItsFilesChange(TestInfo test)
+      throws Exception {
+    ControllerBed bed = bed(test, 4, "1", false);
+    bed.createMirrorSets("digest.yaml", ONE_MIRROR_SET);
+    bed.startAgents();
+    bed.startController("a");
+    String first = bed.awaitRolledOut();
+    assertThat(bed.recorder().everCordoned()).as("a digest-only mirror set cordons none").isEmpty();
+    for (String node : bed.nodes()) {
+      bed.podOn(node, "web-" + node);
+    }
+
+    bed.createMirrorSets("tags.yaml", TAG_MIRROR_SET);
+    String second = bed.awaitRolledOut(first);
+
+    assertThat(bed.evictions())
+        .containsExactlyInAnyOrderElementsOf(
+            bed.nodes().stream().map(n -> "shop/web-" + n).toList());
+    assertThat(bed.recorder().maxUnavailable()).as("cordoned counts as unavailable").isEqualTo(1);
+    for (String node : bed.nodes()) {
+      List<Step> steps = bed.recorder().history(node);
+      int drained = firstIndex(steps, s -> s.lastAppliedDrain().equals("drain-" + second));
+      int applied = firstIndex(steps, s -> s.currentConfig().equals(second));
+      int cordoned = firstIndex(steps, Step::cordoned);
+      assertThat(cordoned).as(node + " cordoned").isNotNegative().isLessThan(drained);
+      assertThat(drained).as(node + " drained before Done on " + second).isLessThan(applied);
+      assertThat(bed.agent(node).files.text(DROP_IN).orElse(""))
+          .contains("mirror.example.com/library");
+    }
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () ->
+                assertThat(bed.nodes())
+                    .allSatisfy(
+                        n -> {
+                          List<Step> h = bed.recorder().history(n);
+                          assertThat(h.get(h.size() - 1).cordoned())
+                              .as(n + " uncordoned")
+                              .isFalse();
+                          assertThat(h.get(h.size() - 1).lastAppliedDrain())
+                              .isEqualTo("uncordon-" + second);
+                        }));
+  }
+
+  @Test
+  void aNodeThatJoinsThePoolGetsItsCurrentRenderedConfig(TestInfo test) throws Exception {
+    ControllerBed bed = bed(test, 3, "1", false);
+    bed.createMirrorSets("mirror-sets.yaml", ONE_MIRROR_SET);
+    bed.startAgents();
+    bed.startController("a");
+    String target = bed.awaitRolledOut();
+
+    bed.join("node-03");
+
+    await().atMost(DEADLINE).until(() -> bed.recorder().doneOn("node-03", target));
+    assertThat(bed.recorder().desired().get("node-03")).containsExactly(target);
+    assertThat(bed.agent("node-03").files.text(DROP_IN).orElse(""))
+        .contains("mirror.example.com/ocp");
+  }
+
+  private static int firstIndex(List<Step> steps, java.util.function.Predicate<Step> p) {
+    for (int i = 0; i < steps.size(); i++) {
+      if (p.test(steps.get(i))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  @Test
+  void theControllersEventsNameTheControllerAndItsIdentity(TestInfo test) throws Exception {
+    ControllerBed bed = bed(test, 3, "1", false);
+    bed.client()
+        .nodes()
+        .withName("node-01")
+        .edit(
+            n -> {
+              n.getMetadata()
+                  .setAnnotations(
+                      Map.of(ControllerBed.KEYS.desiredDrainKey(), "drain-rendered-worker-x"));
+              return n;
+            });
+
+    bed.startController("ccd-controller-5d8f");
+
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(() -> assertThat(bed.nodeEvents("node-01", "Drained")).hasSize(1));
+    assertThat(bed.nodeEvents("node-01", "Cordon", "Drained")).hasSize(2);
+    for (Event e : bed.nodeEvents("node-01", "Cordon", "Drained")) {
+      assertThat(e.getSource().getComponent()).isEqualTo("ccd-controller");
+      assertThat(e.getReportingComponent()).isEqualTo("ccd-controller");
+      assertThat(e.getReportingInstance()).isEqualTo("ccd-controller-5d8f");
+      assertThat(e.getSource().getHost()).isNull();
+    }
   }
 
   private static MachineConfigPoolCondition condition(MachineConfigPoolStatus s, String type) {

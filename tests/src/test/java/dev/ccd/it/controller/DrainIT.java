@@ -68,7 +68,7 @@ class DrainIT {
             new EmbeddedApi(dispatcher),
             false);
     drainApi = new Fabric8Drain(client());
-    events = new Fabric8EventSink(client());
+    events = new Fabric8EventSink(client(), Fabric8EventSink.Reporter.controller("ccd-7f9c"));
     recorder =
         new Fabric8NodeApi(client())
             .watch(
@@ -295,6 +295,75 @@ class DrainIT {
   }
 
   @Test
+  void aGivenUpDrainIsTriedAgainInRoundsAndCompletesOnceTheBudgetAllows() throws Exception {
+    pod("web-1", Map.of("app", "web"), "ReplicaSet", false, "Running");
+    budget(0);
+    // Round 1 lasts 2 s; the pauses are 1 s then 2 s; a later round gives up after 2 refusals.
+    startLoop(
+        new DrainSettings(
+            Duration.ofSeconds(2),
+            Duration.ofMillis(200),
+            Duration.ofMillis(400),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(2),
+            2));
+
+    bed.annotate(Map.of(KEYS.desiredDrainKey(), "drain-rendered-worker-b"));
+
+    // Round 2 starts on the loop's own timer (no Node change after the give-up's own writes),
+    // cordons again and is given up after two refused tries.
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () ->
+                assertThat(annotation(KEYS.reasonKey()))
+                    .startsWith(
+                        "gave up draining node worker-0 for rendered-worker-b again in round 2"
+                            + " after 2 tries")
+                    .contains("(round 3;"));
+    await().atMost(DEADLINE).until(() -> !cordoned());
+    assertThat(annotation(KEYS.stateKey())).isEqualTo("Degraded");
+    assertThat(annotation(KEYS.lastAppliedDrainKey())).isEmpty();
+    assertThat(events("DrainRetry")).hasSize(1);
+    assertThat(events("DrainRetry").get(0).getMessage())
+        .isEqualTo("Draining node again for drain-rendered-worker-b (round 2)");
+    await().atMost(DEADLINE).untilAsserted(() -> assertThat(events("DrainFailed")).hasSize(2));
+    assertThat(podNames()).containsExactly("web-1");
+    long cordons = seen.stream().filter(NodeView::unschedulable).count();
+    assertThat(cordons).as("Node changes seen cordoned").isPositive();
+
+    allow();
+
+    // Round 3, 2 s after the second give-up, finds the budget relaxed: drained, answered.
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () ->
+                assertThat(annotation(KEYS.lastAppliedDrainKey()))
+                    .isEqualTo("drain-rendered-worker-b"));
+    assertThat(cordoned()).isTrue();
+    assertThat(podNames()).isEmpty();
+    assertThat(events("Drained")).hasSize(1);
+  }
+
+  @Test
+  void theControllersEventsNameTheControllerNotTheAgent() throws Exception {
+    startLoop(
+        new DrainSettings(Duration.ofHours(1), Duration.ofMillis(200), Duration.ofMillis(400)));
+
+    bed.annotate(Map.of(KEYS.desiredDrainKey(), "drain-rendered-worker-b"));
+
+    await().atMost(DEADLINE).untilAsserted(() -> assertThat(events("Drained")).hasSize(1));
+    for (Event e : List.of(events("Cordon").get(0), events("Drained").get(0))) {
+      assertThat(e.getSource().getComponent()).isEqualTo("ccd-controller");
+      assertThat(e.getReportingComponent()).isEqualTo("ccd-controller");
+      assertThat(e.getReportingInstance()).isEqualTo("ccd-7f9c");
+      assertThat(e.getSource().getHost()).as("a controller is not on the node").isNull();
+      assertThat(e.getInvolvedObject().getName()).isEqualTo(NODE);
+    }
+  }
+
+  @Test
   void anAgentWhoseChangeNeedsADrainWaitsForItThenAppliesAndAsksForTheUncordon() throws Exception {
     pod("web-1", Map.of("app", "web"), "ReplicaSet", false, "Running");
     budget(0);
@@ -318,6 +387,10 @@ class DrainIT {
     assertThat(Files.exists(bed.host(DROP_IN))).as("files wait for the drain").isFalse();
     assertThat(bed.crioActions()).isEmpty();
     assertThat(events("DrainRequested")).hasSize(1);
+    Event asked = events("DrainRequested").get(0);
+    assertThat(asked.getReportingComponent()).as("the agent's own Event").isEqualTo("ccd-agent");
+    assertThat(asked.getReportingInstance()).isEqualTo(NODE);
+    assertThat(asked.getSource().getHost()).isEqualTo(NODE);
 
     allow();
 

@@ -111,14 +111,16 @@ class ShortNameDifferentialIT {
 
   static Pulled podman(Path conf) throws Exception {
     Path store = DIR.resolve("storage-" + (++caseNumber));
+    deleteTree(store); // podman's database remembers the runroot of an earlier run
+    // podman refuses a runroot path longer than 50 characters: a short one, removed afterwards
+    Path runroot = Files.createTempDirectory(Path.of("/tmp"), "ccd-sn-run");
     ProcessBuilder pb =
         new ProcessBuilder(
             "podman",
             "--root",
             store.resolve("root").toString(),
             "--runroot",
-            // podman refuses a runroot path longer than 50 characters
-            Files.createTempDirectory(Path.of("/tmp"), "ccd-sn-run").toString(),
+            runroot.toString(),
             "--storage-driver",
             "vfs",
             "pull",
@@ -128,7 +130,12 @@ class ShortNameDifferentialIT {
     pb.environment().put("HOME", store.toString());
     pb.environment().remove("XDG_CONFIG_HOME");
     pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    Run r = run(pb);
+    Run r;
+    try {
+      r = run(pb);
+    } finally {
+      deleteTree(runroot);
+    }
     List<String> tried = new ArrayList<>();
     for (String line : r.out().lines().toList()) {
       Matcher m = TRYING.matcher(line.strip());
@@ -244,6 +251,17 @@ class ShortNameDifferentialIT {
   @Test
   void noAliasAndNoSearchRegistriesIsRefusedByBoth() throws Exception {
     compare("permissive-none", conf("permissive", List.of(), ""));
+  }
+
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   record Run(int code, String out) {}

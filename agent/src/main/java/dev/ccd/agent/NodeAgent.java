@@ -1,5 +1,6 @@
 package dev.ccd.agent;
 
+import dev.ccd.kube.ApiOutage;
 import dev.ccd.kube.Backoff;
 import dev.ccd.kube.NodeApi;
 import dev.ccd.kube.NodeListener;
@@ -96,9 +97,18 @@ public final class NodeAgent implements AutoCloseable {
 
               @Override
               public void onClose(Exception cause) {
+                boolean was = connected;
                 connected = false;
-                notReady = "watch of Node " + settings.node() + " broke: " + cause.getMessage();
-                LOG.warn("{}; re-watching", notReady);
+                notReady = "Node " + settings.node() + " not watched: " + cause.getMessage();
+                // Once per break: while the API stays down, each failed re-list says it again.
+                // A dead API server is already warned about, once per outage (ApiOutage).
+                if (was && !ApiOutage.isOutage(cause)) {
+                  LOG.warn("{}; re-watching", notReady);
+                } else if (was) {
+                  LOG.info("{}; re-watching", notReady);
+                } else {
+                  LOG.debug("{}; re-watching", notReady);
+                }
               }
             });
     if (settings.driftRoot().isPresent()) {

@@ -80,7 +80,7 @@ public final class ExplainCommand implements Callable<Integer> {
     List<Explanation> explanations =
         images.stream().map(image -> PullSources.explain(config, image)).toList();
     if (output == Format.json) {
-      out.println(json(explanations));
+      out.println(json(explanations, config));
     } else {
       explanations.forEach(e -> text(out, e, config));
     }
@@ -92,9 +92,10 @@ public final class ExplainCommand implements Callable<Integer> {
 
   /**
    * The stable contract: an array of {image, sources[{reference, mirror, insecure, blocked}],
-   * error}.
+   * error}, and for a short name shortName{mode, alias, candidates[], refusal}: the candidates
+   * CRI-O tries in order, or why it refuses the pull.
    */
-  static String json(List<Explanation> explanations) throws IOException {
+  static String json(List<Explanation> explanations, EffectiveConfig config) throws IOException {
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ArrayNode array = mapper.createArrayNode();
     for (Explanation e : explanations) {
@@ -107,6 +108,24 @@ public final class ExplainCommand implements Callable<Integer> {
         so.put("mirror", s.mirror());
         so.put("insecure", s.insecure());
         so.put("blocked", s.blocked());
+      }
+      Optional<ShortNames.Resolution> shortName = resolution(config, e.image());
+      if (shortName.isPresent()) {
+        ShortNames.Resolution r = shortName.get();
+        ObjectNode sn = o.putObject("shortName");
+        sn.put("mode", r.mode());
+        if (r.alias().isPresent()) {
+          sn.put("alias", r.alias().get());
+        } else {
+          sn.putNull("alias");
+        }
+        ArrayNode candidates = sn.putArray("candidates");
+        r.candidates().forEach(candidates::add);
+        if (r.refusal().isPresent()) {
+          sn.put("refusal", r.refusal().get());
+        } else {
+          sn.putNull("refusal");
+        }
       }
       if (e.error().isPresent()) {
         o.put("error", e.error().get());
@@ -162,33 +181,44 @@ public final class ExplainCommand implements Callable<Integer> {
 
   /** A short name: what CRI-O does with it, before the sources of skopeo's normalisation. */
   private static void shortName(PrintWriter out, String image, EffectiveConfig config) {
-    Optional<ShortNames.Resolution> resolution;
+    resolution(config, image)
+        .ifPresent(
+            r -> {
+              out.println(
+                  "  short name: CRI-O does not normalise it to docker.io but resolves it"
+                      + " (short-name-mode "
+                      + r.mode()
+                      + "), trying in order:");
+              if (r.candidates().isEmpty()) {
+                out.println("     none: no [aliases] entry and no unqualified-search-registries");
+              }
+              for (int i = 0; i < r.candidates().size(); i++) {
+                out.println(
+                    "     "
+                        + (i + 1)
+                        + ". "
+                        + r.candidates().get(i)
+                        + (r.alias().isPresent()
+                            ? "  (alias \"" + r.name() + "\" in [aliases])"
+                            : "  (unqualified-search-registries)"));
+              }
+              r.refusal()
+                  .ifPresent(
+                      why ->
+                          out.println(
+                              "     CRI-O refuses the pull: "
+                                  + why
+                                  + " (no terminal to choose on; give the full name or an alias)"));
+              out.println("  the sources below are for the docker.io normalisation skopeo uses:");
+            });
+  }
+
+  /** Empty for a fully-qualified or invalid reference (the explanation's error says the latter). */
+  private static Optional<ShortNames.Resolution> resolution(EffectiveConfig config, String image) {
     try {
-      resolution = ShortNames.resolve(config.conf(), image);
+      return ShortNames.resolve(config.conf(), image);
     } catch (ImageReference.InvalidReferenceException e) {
-      return; // the explanation's own error says it
+      return Optional.empty();
     }
-    resolution.ifPresent(
-        r -> {
-          out.println(
-              "  short name: CRI-O does not normalise it to docker.io but resolves it"
-                  + " (short-name-mode "
-                  + r.mode()
-                  + "), trying in order:");
-          if (r.candidates().isEmpty()) {
-            out.println("     none: no [aliases] entry and no unqualified-search-registries");
-          }
-          for (int i = 0; i < r.candidates().size(); i++) {
-            out.println(
-                "     "
-                    + (i + 1)
-                    + ". "
-                    + r.candidates().get(i)
-                    + (r.alias().isPresent()
-                        ? "  (alias \"" + r.name() + "\" in [aliases])"
-                        : "  (unqualified-search-registries)"));
-          }
-          out.println("  the sources below are for the docker.io normalisation skopeo uses:");
-        });
   }
 }

@@ -55,13 +55,14 @@ public final class Fabric8ConfigSource implements ConfigSource {
     try {
       return Optional.ofNullable(configs().withName(name).get()).map(Fabric8ConfigSource::text);
     } catch (KubernetesClientException e) {
-      throw Fabric8NodeApi.failure("get MachineConfig " + name, e);
+      throw Fabric8NodeApi.failure(client, "get MachineConfig " + name, e);
     }
   }
 
   @Override
   public Watch watch(String name, ConfigListener listener) {
     Objects.requireNonNull(listener, "listener");
+    ApiOutage outage = ApiOutage.of(client);
     ResilientWatch.Sink<MachineConfigText> sink =
         new ResilientWatch.Sink<>() {
           @Override
@@ -71,7 +72,11 @@ public final class Fabric8ConfigSource implements ConfigSource {
 
           @Override
           public void lost(Exception cause) {
-            listener.onClose(cause);
+            // Said with the server, so the agent's log line and Degraded reason name it.
+            listener.onClose(
+                new KubeApiException(
+                    FailureMessage.code(cause),
+                    outage.describe("watch of " + "MachineConfig " + name, cause)));
           }
         };
     ResilientWatch.Source<MachineConfigText> source =
@@ -114,7 +119,7 @@ public final class Fabric8ConfigSource implements ConfigSource {
                     });
           }
         };
-    return ResilientWatch.start("MachineConfig " + name, source, sink, watchBackoff);
+    return ResilientWatch.start("MachineConfig " + name, source, sink, watchBackoff, outage);
   }
 
   private static MachineConfigText text(GenericKubernetesResource r) {

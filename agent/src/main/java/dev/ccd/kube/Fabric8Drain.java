@@ -95,7 +95,7 @@ public final class Fabric8Drain implements DrainApi, AutoCloseable {
       }
       return pods;
     } catch (KubernetesClientException e) {
-      throw Fabric8NodeApi.failure("list pods of node " + node, e);
+      throw Fabric8NodeApi.failure(client, "list pods of node " + node, e);
     }
   }
 
@@ -129,7 +129,7 @@ public final class Fabric8Drain implements DrainApi, AutoCloseable {
               PatchContext.of(PatchType.JSON_MERGE),
               "{\"spec\":{\"unschedulable\":" + cordoned + "}}");
     } catch (KubernetesClientException e) {
-      throw Fabric8NodeApi.failure((cordoned ? "cordon" : "uncordon") + " node " + node, e);
+      throw Fabric8NodeApi.failure(client, (cordoned ? "cordon" : "uncordon") + " node " + node, e);
     }
   }
 

@@ -142,15 +142,19 @@ public final class Fabric8EventSink implements EventSink, AutoCloseable {
     Instant at = clock.instant();
     writer.execute(
         () -> {
+          ApiOutage outage = ApiOutage.of(client);
+          String what = "record event " + type.wire() + " " + reason + " for node " + node;
           try {
             write(at, node, type, reason, message);
+            outage.noteAnswer();
           } catch (RuntimeException e) {
-            log.warn(
-                "could not record event {} {} for node {}: {}",
-                type.wire(),
-                reason,
-                node,
-                FailureMessage.of(e));
+            // A dead server is said once per outage; a refused event each time.
+            if (ApiOutage.isOutage(e)) {
+              outage.noteFailure(what, e);
+            } else {
+              outage.noteAnswer();
+              log.warn("{}", outage.describe(what, e));
+            }
           }
         });
   }

@@ -53,7 +53,7 @@ public final class Fabric8NodeApi implements NodeApi {
     try {
       n = client.nodes().withName(node).get();
     } catch (KubernetesClientException e) {
-      throw failure("get node " + node, e);
+      throw failure(client, "get node " + node, e);
     }
     if (n == null) {
       throw new KubeApiException(404, "node " + node + " not found");
@@ -64,6 +64,7 @@ public final class Fabric8NodeApi implements NodeApi {
   @Override
   public Watch watch(String node, NodeListener listener) {
     Objects.requireNonNull(listener, "listener");
+    ApiOutage outage = ApiOutage.of(client);
     ResilientWatch.Sink<NodeView> sink =
         new ResilientWatch.Sink<>() {
           @Override
@@ -77,7 +78,11 @@ public final class Fabric8NodeApi implements NodeApi {
 
           @Override
           public void lost(Exception cause) {
-            listener.onClose(cause);
+            // Said with the server, so the agent's log line and Degraded reason name it.
+            listener.onClose(
+                new KubeApiException(
+                    FailureMessage.code(cause),
+                    outage.describe("watch of " + "node " + node, cause)));
           }
         };
     ResilientWatch.Source<NodeView> source =
@@ -105,7 +110,7 @@ public final class Fabric8NodeApi implements NodeApi {
                     watcher(node, events));
           }
         };
-    return ResilientWatch.start("node " + node, source, sink, watchBackoff);
+    return ResilientWatch.start("node " + node, source, sink, watchBackoff, outage);
   }
 
   private static Watcher<Node> watcher(String node, ResilientWatch.Events<NodeView> events) {
@@ -144,10 +149,11 @@ public final class Fabric8NodeApi implements NodeApi {
     for (int attempt = 1; ; attempt++) {
       try {
         Node n = client.nodes().resource(target).patch(PatchContext.of(PatchType.JSON_MERGE), body);
+        ApiOutage.of(client).noteAnswer();
         return view(n);
       } catch (KubernetesClientException e) {
         if (e.getCode() != CONFLICT || attempt >= conflictAttempts) {
-          throw failure("patch annotations of node " + node, e);
+          throw failure(client, "patch annotations of node " + node, e);
         }
         log.debug("conflict patching node {} (attempt {}), retrying", node, attempt);
         pause(attempt);
@@ -184,7 +190,18 @@ public final class Fabric8NodeApi implements NodeApi {
         meta.getName(), meta.getAnnotations(), unschedulable, meta.getResourceVersion());
   }
 
-  static KubeApiException failure(String what, KubernetesClientException e) {
-    return new KubeApiException(e.getCode(), what + " failed: " + FailureMessage.of(e), e);
+  /**
+   * A failed call through {@code client}, said with its API server ({@link ApiOutage#describe}); a
+   * dead server is also noted in the client's outage episode.
+   */
+  static KubeApiException failure(
+      KubernetesClient client, String what, KubernetesClientException e) {
+    ApiOutage outage = ApiOutage.of(client);
+    if (ApiOutage.isOutage(e)) {
+      outage.noteFailure(what, e);
+    } else {
+      outage.noteAnswer();
+    }
+    return new KubeApiException(e.getCode(), outage.describe(what, e), e);
   }
 }

@@ -267,14 +267,14 @@ public final class Fabric8PoolApi implements PoolApi, AutoCloseable {
     void run();
   }
 
-  private static void retry(String what, Call call) throws KubeApiException {
+  private void retry(String what, Call call) throws KubeApiException {
     for (int attempt = 1; ; attempt++) {
       try {
         call.run();
         return;
       } catch (KubernetesClientException e) {
         if (e.getCode() != CONFLICT || attempt >= ATTEMPTS) {
-          throw Fabric8NodeApi.failure(what, e);
+          throw Fabric8NodeApi.failure(client, what, e);
         }
         log.debug("conflict: {} (attempt {}), retrying", what, attempt);
       }

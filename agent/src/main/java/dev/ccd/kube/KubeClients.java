@@ -83,6 +83,10 @@ public final class KubeClients {
 
   private static KubernetesClient build(Config config) {
     config.setUserAgent(USER_AGENT);
+    // A watch whose connection drops is handed back at once: ResilientWatch re-lists it and says
+    // so once per outage, naming the server (ApiOutage). fabric8's own reconnects (unlimited by
+    // default) would retry a dead server in silence. Informers reconnect regardless of this limit.
+    config.setWatchReconnectLimit(0);
     return new KubernetesClientBuilder()
         .withConfig(config)
         .withHttpClientFactory(new JdkHttpClientFactory())

@@ -39,7 +39,7 @@ public final class OpenShiftCheck {
                       + MCO_CONTROLLER
                       + " exists");
     } catch (KubernetesClientException e) {
-      throw Fabric8NodeApi.failure("look for the machine-config-operator", e);
+      throw Fabric8NodeApi.failure(client, "look for the machine-config-operator", e);
     }
   }
 }

@@ -55,6 +55,7 @@ final class ResilientWatch<T> implements Watch {
   private final Backoff backoff;
   private final Scheduler scheduler;
   private final Runnable onClose;
+  private final ApiOutage outage;
   private final Object lock = new Object();
   private boolean closed;
   private int generation;
@@ -67,8 +68,10 @@ final class ResilientWatch<T> implements Watch {
       Sink<T> sink,
       Backoff backoff,
       Scheduler scheduler,
-      Runnable onClose) {
+      Runnable onClose,
+      ApiOutage outage) {
     this.what = what;
+    this.outage = outage;
     this.source = source;
     this.sink = sink;
     this.backoff = backoff;
@@ -78,14 +81,21 @@ final class ResilientWatch<T> implements Watch {
 
   /** Starts a watch whose connects and reconnects run on {@code scheduler}. */
   static <T> ResilientWatch<T> start(
-      String what, Source<T> source, Sink<T> sink, Backoff backoff, Scheduler scheduler) {
-    ResilientWatch<T> w = new ResilientWatch<>(what, source, sink, backoff, scheduler, () -> {});
+      String what,
+      Source<T> source,
+      Sink<T> sink,
+      Backoff backoff,
+      Scheduler scheduler,
+      ApiOutage outage) {
+    ResilientWatch<T> w =
+        new ResilientWatch<>(what, source, sink, backoff, scheduler, () -> {}, outage);
     scheduler.after(Duration.ZERO, w::connect);
     return w;
   }
 
   /** Starts a watch with its own daemon thread for connects and reconnects. */
-  static <T> ResilientWatch<T> start(String what, Source<T> source, Sink<T> sink, Backoff backoff) {
+  static <T> ResilientWatch<T> start(
+      String what, Source<T> source, Sink<T> sink, Backoff backoff, ApiOutage outage) {
     ScheduledExecutorService exec =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -100,7 +110,7 @@ final class ResilientWatch<T> implements Watch {
           }
         };
     ResilientWatch<T> w =
-        new ResilientWatch<>(what, source, sink, backoff, scheduler, exec::shutdownNow);
+        new ResilientWatch<>(what, source, sink, backoff, scheduler, exec::shutdownNow, outage);
     scheduler.after(Duration.ZERO, w::connect);
     return w;
   }
@@ -115,6 +125,7 @@ final class ResilientWatch<T> implements Watch {
     }
     try {
       Listed<T> listed = source.list();
+      outage.noteAnswer();
       deliver(gen, listed.object());
       AutoCloseable w = source.watch(listed.resourceVersion(), new GenerationEvents(gen));
       synchronized (lock) {
@@ -153,7 +164,15 @@ final class ResilientWatch<T> implements Watch {
       delay = backoff.delay(failures++);
       sink.lost(cause);
     }
-    log.warn("watch of {} failed, re-listing in {}: {}", what, delay, FailureMessage.of(cause));
+    // A dead server is said once per outage (by the shared tracker); an answer about the object
+    // (Gone, deleted) is news each time.
+    if (ApiOutage.isOutage(cause)) {
+      outage.noteFailure(
+          "watch of " + what + " (re-listing in " + delay.toSeconds() + " s)", cause);
+    } else {
+      outage.noteAnswer();
+      log.warn("{}; re-listing in {}", outage.describe("watch of " + what, cause), delay);
+    }
     scheduler.after(delay, this::connect);
   }
 

@@ -15,10 +15,36 @@ public final class ShortNames {
 
   /** What a short name resolves to: its candidates in order, and why. */
   public record Resolution(
-      String name, Optional<String> alias, List<String> candidates, String mode) {}
+      String name, Optional<String> alias, List<String> candidates, String mode) {
+
+    /**
+     * Why CRI-O refuses to pull it at all, in CRI-O's words, or empty when it tries the candidates.
+     * containers/image {@code shortnames.Resolve} prompts for a choice among several candidates
+     * only on a terminal; without one (CRI-O is a daemon) {@code enforcing} is an error, which
+     * CRI-O ({@code internal/storage}) reports as an ambiguous list. {@code permissive} and {@code
+     * disabled} try every candidate in order; one candidate (an alias, or a single search registry)
+     * is never ambiguous.
+     */
+    public Optional<String> refusal() {
+      if (candidates.isEmpty()) {
+        return Optional.of(
+            "short-name \""
+                + name
+                + "\" did not resolve to an alias and no unqualified-search registries are"
+                + " defined");
+      }
+      if (ENFORCING.equals(mode) && candidates.size() > 1) {
+        return Optional.of(
+            "short name mode is enforcing, but image name " + name + " returns ambiguous list");
+      }
+      return Optional.empty();
+    }
+  }
+
+  private static final String ENFORCING = "enforcing";
 
   /** The default {@code short-name-mode} of containers/image when none is set. */
-  public static final String DEFAULT_MODE = "enforcing";
+  public static final String DEFAULT_MODE = ENFORCING;
 
   /** Whether {@code image} has no registry part (its first component is not a host). */
   public static boolean isShort(String image) {

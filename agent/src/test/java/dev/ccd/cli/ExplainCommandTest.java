@@ -83,6 +83,8 @@ class ExplainCommandTest {
                       "error": null},
                      {"image": "busybox",
                       "sources": [{"reference": "docker.io/library/busybox:latest", "mirror": false, "insecure": false, "blocked": false}],
+                      "shortName": {"mode": "enforcing", "alias": null, "candidates": [],
+                        "refusal": "short-name \\"busybox\\" did not resolve to an alias and no unqualified-search registries are defined"},
                       "error": null}]
                     """));
     assertThat(err.toString()).contains("replaces the registry with the same prefix from " + conf);

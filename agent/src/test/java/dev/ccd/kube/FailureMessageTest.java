@@ -38,4 +38,38 @@ class FailureMessageTest {
     assertThat(FailureMessage.of(new IOException("disk full"))).isEqualTo("disk full");
     assertThat(FailureMessage.of(new NullPointerException())).isEqualTo("NullPointerException");
   }
+
+  @Test
+  void reasonSaysRefusedTlsAndCredentialsInWords() {
+    assertThat(
+            FailureMessage.reason(
+                new KubernetesClientException(
+                    "An error has occurred.", new IOException(new ConnectException()))))
+        .isEqualTo("connection refused");
+    assertThat(
+            FailureMessage.reason(
+                new KubernetesClientException(
+                    "An error has occurred.",
+                    new javax.net.ssl.SSLHandshakeException("PKIX path building failed"))))
+        .isEqualTo("TLS failure: PKIX path building failed");
+    assertThat(FailureMessage.reason(new KubernetesClientException("Unauthorized", 401, null)))
+        .startsWith("401 Unauthorized: the server rejected the credentials");
+    assertThat(
+            FailureMessage.reason(
+                new KubernetesClientException(
+                    "nodes \"n\" is forbidden: User \"system:anonymous\" cannot patch", 403, null)))
+        .isEqualTo(
+            "403 Forbidden: the credentials are not allowed this call (nodes \"n\" is forbidden:"
+                + " User \"system:anonymous\" cannot patch)");
+    assertThat(
+            FailureMessage.reason(
+                new KubernetesClientException(
+                    "An error has occurred.", new java.net.http.HttpConnectTimeoutException("x"))))
+        .isEqualTo("no answer in time");
+    assertThat(
+            FailureMessage.reason(
+                new io.fabric8.kubernetes.client.WatcherException("Exhausted reconnects")))
+        .isEqualTo("the watch connection dropped (the server closed it or went away)");
+    assertThat(FailureMessage.reason(new IOException("disk full"))).isEqualTo("disk full");
+  }
 }

@@ -77,8 +77,13 @@ class ResilientWatchTest {
   private final RecordingSink sink = new RecordingSink();
   private final Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(4));
 
+  private final ApiOutage outage =
+      new ApiOutage(
+          new ApiEndpoint("https://127.0.0.1:6443", "--kubeconfig /k"),
+          java.time.Clock.systemUTC());
+
   private ResilientWatch<String> start() {
-    return ResilientWatch.start("test", source, sink, backoff, scheduler);
+    return ResilientWatch.start("test", source, sink, backoff, scheduler, outage);
   }
 
   @Test
@@ -138,6 +143,34 @@ class ResilientWatchTest {
         .last()
         .as("backoff restarts after a good connect")
         .isEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void aDeadServerOpensOneOutageEpisodeThatTheNextGoodListCloses() {
+    source.listAnswers.add(new java.io.IOException(new java.net.ConnectException()));
+    source.listAnswers.add(new java.io.IOException(new java.net.ConnectException()));
+    source.listAnswers.add("v1");
+    start();
+    scheduler.runNext();
+    assertThat(outage.down()).as("a refused connection opens an episode").isTrue();
+    scheduler.runNext();
+    assertThat(outage.failed("another call", new java.net.ConnectException()))
+        .as("still the same episode: nothing more to say")
+        .isEmpty();
+    scheduler.runNext();
+    assertThat(sink.seen)
+        .containsExactly(
+            "lost: java.net.ConnectException", "lost: java.net.ConnectException", "v1");
+    assertThat(outage.down()).as("the good list ended the episode").isFalse();
+  }
+
+  @Test
+  void anAnswerAboutTheObjectIsNoOutage() {
+    source.listAnswers.add("v1");
+    start();
+    scheduler.runNext();
+    source.watches.get(0).failed(new KubeApiException(410, "410 Gone"));
+    assertThat(outage.down()).isFalse();
   }
 
   @Test

@@ -39,4 +39,31 @@ class ShortNamesTest {
     assertThat(r.orElseThrow().candidates()).containsExactly(candidates.split(" "));
     assertThat(r.get().mode()).isEqualTo("enforcing");
   }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        // mode | search registries | image | refusal (empty: the candidates are tried)
+        "enforcing|a.example,b.example|busybox|short name mode is enforcing, but image name"
+            + " busybox returns ambiguous list",
+        "enforcing|b.example|busybox|",
+        "enforcing|a.example,b.example|fedora|",
+        "permissive|a.example,b.example|busybox|",
+        "disabled|a.example,b.example|busybox|",
+        "permissive||busybox|short-name \"busybox\" did not resolve to an alias and no"
+            + " unqualified-search registries are defined",
+      })
+  void refusedWhenCriOCannotChooseWithoutATerminal(
+      String mode, String search, String image, String refusal) {
+    RegistriesConf conf =
+        new RegistriesConf(
+            Optional.of(search == null ? List.of() : List.of(search.split(","))),
+            Optional.of(mode),
+            Optional.empty(),
+            Map.of("fedora", "registry.fedoraproject.org/fedora"),
+            List.of());
+    assertThat(ShortNames.resolve(conf, image).orElseThrow().refusal())
+        .isEqualTo(Optional.ofNullable(refusal));
+  }
 }

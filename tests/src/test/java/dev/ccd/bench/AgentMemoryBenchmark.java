@@ -35,11 +35,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * <p>Flag sets: the JVM's defaults, {@code agent/src/main/jvm/ccd.jvmopts}, that file with the
  * AppCDS archive {@code agent/target/ccd.jsa} when present, and more given as {@code
  * -Dccd.bench.jvm.extra="label=flag flag;label2=@/other/java flag"} (a first word {@code @PATH}
- * names another java binary; a word {@code env:NAME=VALUE} sets an environment variable of the agent
- * instead of a flag, e.g. {@code env:MALLOC_ARENA_MAX=2}). {@code -Dccd.bench.java=PATH} picks the
- * java binary; {@code
- * -Dccd.bench.jvm.only-extra=true} measures only those, {@code -Dccd.bench.nmt=false} skips the
- * second run of each set with Native Memory Tracking.
+ * names another java binary; a word {@code env:NAME=VALUE} sets an environment variable of the
+ * agent instead of a flag, e.g. {@code env:MALLOC_ARENA_MAX=2}). {@code -Dccd.bench.java=PATH}
+ * picks the java binary; {@code -Dccd.bench.jvm.only-extra=true} measures only those, {@code
+ * -Dccd.bench.nmt=false} skips the second run of each set with Native Memory Tracking.
  */
 @Tag("benchmark")
 class AgentMemoryBenchmark {
@@ -289,7 +288,9 @@ class AgentMemoryBenchmark {
         // collects first) and the threads.
         b.append(jcmd(pid, "GC.heap_info"));
         b.append(head(jcmd(pid, "GC.class_histogram"), 18));
-        b.append(jcmd(pid, "GC.heap_info").replace("--- jcmd", "--- after the histogram's full GC: jcmd"));
+        b.append(
+            jcmd(pid, "GC.heap_info")
+                .replace("--- jcmd", "--- after the histogram's full GC: jcmd"));
         b.append(threadNames(jcmd(pid, "Thread.print")));
       } finally {
         agent.destroy();

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -88,6 +89,18 @@ class JvmOptionsTest {
         controller.getEnv().stream().filter(e -> e.getName().equals("JDK_JAVA_OPTIONS")).toList();
     assertThat(options).as("the controller container's JDK_JAVA_OPTIONS").hasSize(1);
     assertThat(JvmOptionsFile.parse(options.get(0).getValue())).containsExactlyElementsOf(flags());
+  }
+
+  @Test
+  void everyFlagHasItsRowWithTheMeasurementInThePerformanceDocument() throws IOException {
+    String doc = Files.readString(REPO.resolve("docs/performance.md"));
+    String table = doc.substring(doc.indexOf("### The flags, each with its measurement"));
+    table = table.substring(0, table.indexOf("\n### ", 1));
+    for (String flag : flags()) {
+      assertThat(table)
+          .as("docs/performance.md, \"The flags\": a row for %s", flag)
+          .containsPattern("\\| `" + Pattern.quote(flag) + "` \\| [^|]*\\d");
+    }
   }
 
   /** Measured outside heap, metaspace and code cache: docs/performance.md, Memory. */

@@ -35,9 +35,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * <p>Flag sets: the JVM's defaults, {@code agent/src/main/jvm/ccd.jvmopts}, that file with the
  * AppCDS archive {@code agent/target/ccd.jsa} when present, and more given as {@code
  * -Dccd.bench.jvm.extra="label=flag flag;label2=@/other/java flag"} (a first word {@code @PATH}
- * names another java binary). {@code -Dccd.bench.java=PATH} picks the java binary; {@code
- * -Dccd.bench.jvm.only-extra=true} measures only those, {@code -Dccd.bench.nmt=false} skips the
- * second run of each set with Native Memory Tracking.
+ * names another java binary; a word {@code env:NAME=VALUE} sets an environment variable of the
+ * agent instead of a flag, e.g. {@code env:MALLOC_ARENA_MAX=2}). {@code -Dccd.bench.java=PATH}
+ * picks the java binary; {@code -Dccd.bench.jvm.only-extra=true} measures only those, {@code
+ * -Dccd.bench.nmt=false} skips the second run of each set with Native Memory Tracking.
  */
 @Tag("benchmark")
 class AgentMemoryBenchmark {
@@ -53,6 +54,9 @@ class AgentMemoryBenchmark {
       Duration.ofSeconds(Integer.getInteger("ccd.bench.idle-seconds", 10));
 
   @RegisterExtension static final SystemdSandbox SANDBOX = new SystemdSandbox();
+
+  /** A variant's word that sets an environment variable of the agent: {@code env:NAME=VALUE}. */
+  private static final String ENV_PREFIX = "env:";
 
   /** The variant whose figures go into the summary table: the flags every launcher uses. */
   private static final String SUMMARY_VARIANT = "ccd.jvmopts";
@@ -227,6 +231,7 @@ class AgentMemoryBenchmark {
                 status.get("RssAnon"),
                 status.get("RssFile"),
                 status.get("Threads")));
+        b.append(smapsRollup(pid));
         b.append(
             String.format(
                 "  right after the updates: VmRSS %s  Threads %s; idle %d s: CPU %d ticks"
@@ -276,12 +281,17 @@ class AgentMemoryBenchmark {
               "≤ 120 ms",
               BenchRows.met(firstUpdate / 1e6 <= 120));
         }
-        if (nmt) {
+        if (all.stream().anyMatch(f -> f.startsWith("-XX:NativeMemoryTracking="))) {
           b.append(jcmd(pid, "VM.native_memory", "summary"));
-          b.append(jcmd(pid, "GC.heap_info"));
-          b.append(head(jcmd(pid, "GC.class_histogram"), 18));
-          b.append(threadNames(jcmd(pid, "Thread.print")));
         }
+        // Every run: the heap as the idle agent holds it, then the live set (the histogram
+        // collects first) and the threads.
+        b.append(jcmd(pid, "GC.heap_info"));
+        b.append(head(jcmd(pid, "GC.class_histogram"), 18));
+        b.append(
+            jcmd(pid, "GC.heap_info")
+                .replace("--- jcmd", "--- after the histogram's full GC: jcmd"));
+        b.append(threadNames(jcmd(pid, "Thread.print")));
       } finally {
         agent.destroy();
         assertThat(agent.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -294,10 +304,22 @@ class AgentMemoryBenchmark {
   private static Process startAgent(
       AgentBed bed, Path kubeconfig, List<String> flags, String logName) throws IOException {
     List<String> command = new ArrayList<>();
+    Map<String, String> env = new LinkedHashMap<>();
+    List<String> jvmFlags = new ArrayList<>();
+    for (String word : flags) {
+      if (word.startsWith(ENV_PREFIX)) {
+        String assignment = word.substring(ENV_PREFIX.length());
+        int eq = assignment.indexOf('=');
+        assertThat(eq).as("%s: NAME=VALUE", word).isPositive();
+        env.put(assignment.substring(0, eq), assignment.substring(eq + 1));
+      } else {
+        jvmFlags.add(word);
+      }
+    }
     // A variant may name its own java binary as its first word, "@/path/to/java".
-    boolean ownJava = !flags.isEmpty() && flags.get(0).startsWith("@");
-    command.add(ownJava ? flags.get(0).substring(1) : JAVA);
-    command.addAll(ownJava ? flags.subList(1, flags.size()) : flags);
+    boolean ownJava = !jvmFlags.isEmpty() && jvmFlags.get(0).startsWith("@");
+    command.add(ownJava ? jvmFlags.get(0).substring(1) : JAVA);
+    command.addAll(ownJava ? jvmFlags.subList(1, jvmFlags.size()) : jvmFlags);
     command.addAll(
         List.of(
             "-jar",
@@ -319,6 +341,7 @@ class AgentMemoryBenchmark {
             .redirectOutput(Path.of("target", "bench-agent-" + logName + ".log").toFile());
     pb.environment().put("CCD_LOG_FORMAT", "text");
     pb.environment().put("DBUS_SYSTEM_BUS_ADDRESS", SANDBOX.address());
+    pb.environment().putAll(env);
     return pb.start();
   }
 
@@ -354,6 +377,31 @@ class AgentMemoryBenchmark {
     String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of stat
+  }
+
+  /**
+   * RSS split by sharing, from /proc/PID/smaps_rollup: what only this process holds (private,
+   * anonymous or dirty) against file pages it shares (libjvm, the jar, a CDS archive's clean
+   * pages), and PSS, which divides shared pages among the processes that map them.
+   */
+  private static String smapsRollup(long pid) throws IOException {
+    Map<String, String> f = new TreeMap<>();
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps_rollup"))) {
+      int colon = line.indexOf(':');
+      if (colon > 0 && line.endsWith("kB")) {
+        f.put(line.substring(0, colon), line.substring(colon + 1).trim());
+      }
+    }
+    return String.format(
+        "  smaps_rollup: Rss %s  Pss %s  Private_Clean %s  Private_Dirty %s  Shared_Clean %s"
+            + "  Shared_Dirty %s  Anonymous %s%n",
+        f.get("Rss"),
+        f.get("Pss"),
+        f.get("Private_Clean"),
+        f.get("Private_Dirty"),
+        f.get("Shared_Clean"),
+        f.get("Shared_Dirty"),
+        f.get("Anonymous"));
   }
 
   /** "12345 kB" → 12345. */

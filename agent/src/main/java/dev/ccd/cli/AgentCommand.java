@@ -31,7 +31,13 @@ import picocli.CommandLine.Spec;
           + " Prometheus metrics, and watches the files for drift. Stops cleanly on SIGTERM."
     })
 final class AgentCommand implements Callable<Integer> {
-  private static final Logger LOG = LoggerFactory.getLogger(AgentCommand.class);
+  /**
+   * The logger, made when the command runs: picocli instantiates every command to print {@code
+   * --help}, and a static logger there would start logback for it (≈ 350 classes).
+   */
+  private static Logger log() {
+    return LoggerFactory.getLogger(AgentCommand.class);
+  }
 
   /** How long the first connection to the API server may take before the agent says so. */
   static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
@@ -126,14 +132,15 @@ final class AgentCommand implements Callable<Integer> {
         return 2;
       }
       config = api.config();
-      LOG.info("API server {}", api.describe());
+      log().info("API server {}", api.describe());
       KubeClients.unreachable(api.url(), PROBE_TIMEOUT)
           .ifPresent(
               cause ->
-                  LOG.warn(
-                      "API server {} is not reachable: {}; the agent keeps trying",
-                      api.describe(),
-                      cause));
+                  log()
+                      .warn(
+                          "API server {} is not reachable: {}; the agent keeps trying",
+                          api.describe(),
+                          cause));
     }
     HostWiring host;
     try {
@@ -144,8 +151,8 @@ final class AgentCommand implements Callable<Integer> {
     }
     try (InstanceLock lock = InstanceLock.acquire(host.root())) {
       List<String> restored = host.mounts().restoreAfterCrash();
-      restored.forEach(m -> LOG.warn("made {} read-only again after a crash", m));
-      host.applier().recover().ifPresent(r -> LOG.warn("start-up: {}", r));
+      restored.forEach(m -> log().warn("made {} read-only again after a crash", m));
+      host.applier().recover().ifPresent(r -> log().warn("start-up: {}", r));
       KubernetesClient client = desiredConfig.isPresent() ? null : KubeClients.create(config);
       AgentRuntime.Edges edges =
           desiredConfig.isPresent()
@@ -162,16 +169,17 @@ final class AgentCommand implements Callable<Integer> {
               shutdownGrace);
       CountDownLatch stopped = new CountDownLatch(1);
       try (AgentRuntime runtime = AgentRuntime.start(host, edges, options)) {
-        LOG.info(
-            "ccd agent on node {} (root {}, crio {}); metrics on {}",
-            node,
-            host.root(),
-            host.crio().unit(),
-            runtime.health().map(h -> h.address().toString()).orElse("-"));
+        log()
+            .info(
+                "ccd agent on node {} (root {}, crio {}); metrics on {}",
+                node,
+                host.root(),
+                host.crio().unit(),
+                runtime.health().map(h -> h.address().toString()).orElse("-"));
         Thread hook =
             new Thread(
                 () -> {
-                  LOG.info("SIGTERM: finishing the update in progress, then stopping");
+                  log().info("SIGTERM: finishing the update in progress, then stopping");
                   runtime.close();
                   stopped.countDown();
                 },

@@ -35,7 +35,13 @@ import picocli.CommandLine.Spec;
           + " machine-config-operator runs."
     })
 final class ControllerCommand implements Callable<Integer> {
-  private static final Logger LOG = LoggerFactory.getLogger(ControllerCommand.class);
+  /**
+   * The logger, made when the command runs: picocli instantiates every command to print {@code
+   * --help}, and a static logger there would start logback for it (≈ 350 classes).
+   */
+  private static Logger log() {
+    return LoggerFactory.getLogger(ControllerCommand.class);
+  }
 
   @Spec CommandSpec spec;
 
@@ -104,7 +110,7 @@ final class ControllerCommand implements Callable<Integer> {
       err.println("controller: " + e.getMessage());
       return 2;
     }
-    LOG.info("API server {}", api.describe());
+    log().info("API server {}", api.describe());
     KubernetesClient client = KubeClients.create(api.config());
     try {
       Optional<String> mco;
@@ -132,17 +138,18 @@ final class ControllerCommand implements Callable<Integer> {
               Duration.ofMillis(200));
       CountDownLatch stopped = new CountDownLatch(1);
       try (ControllerRuntime runtime = ControllerRuntime.start(client, settings)) {
-        LOG.info(
-            "ccd controller {} (Lease {}/{}); metrics on {}",
-            me,
-            namespace,
-            leaseName,
-            runtime.health().map(h -> h.address().toString()).orElse("-"));
+        log()
+            .info(
+                "ccd controller {} (Lease {}/{}); metrics on {}",
+                me,
+                namespace,
+                leaseName,
+                runtime.health().map(h -> h.address().toString()).orElse("-"));
         Runtime.getRuntime()
             .addShutdownHook(
                 new Thread(
                     () -> {
-                      LOG.info("SIGTERM: releasing the Lease and stopping");
+                      log().info("SIGTERM: releasing the Lease and stopping");
                       runtime.close();
                       stopped.countDown();
                     },

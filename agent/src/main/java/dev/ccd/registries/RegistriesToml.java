@@ -40,6 +40,19 @@ public final class RegistriesToml {
       problems.add(Problem.error(file, "", "toml: line " + r.line() + ": " + r.message()));
       return new ParsedConf(file, WrittenConf.EMPTY, RegistriesConf.EMPTY, false, problems);
     }
+    Optional<WrittenConf> plain = PlainRegistriesToml.read(text);
+    if (plain.isPresent()) {
+      return parsed(file, plain.get(), problems);
+    }
+    return parseWithTomlj(text, file);
+  }
+
+  /**
+   * What {@link #parse} gives for text the pre-scan accepts, always through tomlj: the reference
+   * {@link PlainRegistriesToml} is held to (and the path of every file outside its subset).
+   */
+  static ParsedConf parseWithTomlj(String text, String file) {
+    List<Problem> problems = new ArrayList<>();
     TomlParseResult result;
     try {
       result = Toml.parse(text);
@@ -54,7 +67,10 @@ public final class RegistriesToml {
       }
       return new ParsedConf(file, WrittenConf.EMPTY, RegistriesConf.EMPTY, false, problems);
     }
-    WrittenConf written = new Decoder(file, problems).decode(result);
+    return parsed(file, new Decoder(file, problems).decode(result), problems);
+  }
+
+  private static ParsedConf parsed(String file, WrittenConf written, List<Problem> problems) {
     boolean v1 = written.v1().hasContent() && !written.hasV2Content();
     return new ParsedConf(file, written, toConf(written, v1), v1, problems);
   }

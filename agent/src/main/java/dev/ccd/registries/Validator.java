@@ -142,32 +142,33 @@ public final class Validator {
 
     /** Checks one registry and returns its effective prefix. */
     private String registryRules(int i, WrittenRegistry r) {
+      String field = field(i);
       String location = RegistriesToml.trimLocation(r.location());
-      scheme(field(i) + ".location", r.location());
+      scheme(field + ".location", r.location());
       String prefix;
       if (r.prefix().isEmpty()) {
         if (location.isEmpty()) {
-          error(field(i), "invalid condition: both location and prefix are unset");
+          error(field, "invalid condition: both location and prefix are unset");
         }
         prefix = location;
       } else {
         prefix = RegistriesToml.trimLocation(r.prefix());
-        scheme(field(i) + ".prefix", r.prefix());
+        scheme(field + ".prefix", r.prefix());
         if (!prefix.startsWith("*.") && location.isEmpty()) {
           error(
-              field(i) + ".location",
+              field + ".location",
               "invalid condition: location is unset and prefix is not in the format:"
                   + " *.example.com");
         }
       }
       if (!r.pullFromMirror().isEmpty()) {
         error(
-            field(i) + ".pull-from-mirror",
+            field + ".pull-from-mirror",
             "pull-from-mirror must not be set for a non-mirror registry " + goQuote(prefix));
       }
       for (int j = 0; j < r.mirrors().size(); j++) {
         WrittenMirror m = r.mirrors().get(j);
-        String mf = field(i) + ".mirror[" + j + "]";
+        String mf = field + ".mirror[" + j + "]";
         String mirrorLocation = RegistriesToml.trimLocation(m.location());
         scheme(mf + ".location", m.location());
         if (mirrorLocation.isEmpty()) {
@@ -312,14 +313,15 @@ public final class Validator {
 
     /** Warnings for what loads fine but fails or surprises when a reference is resolved. */
     private void resolveWarnings(int i, WrittenRegistry r) {
+      String field = field(i);
       String prefix = RegistriesToml.trimLocation(r.prefix().isEmpty() ? r.location() : r.prefix());
       String location = RegistriesToml.trimLocation(r.location());
-      trailingSlash(field(i) + ".prefix", r.prefix());
-      trailingSlash(field(i) + ".location", r.location());
-      rewriteTarget(field(i) + ".location", location);
+      trailingSlash(field + ".prefix", r.prefix());
+      trailingSlash(field + ".location", r.location());
+      rewriteTarget(field + ".location", location);
       for (int j = 0; j < r.mirrors().size(); j++) {
         String raw = r.mirrors().get(j).location();
-        String mf = field(i) + ".mirror[" + j + "].location";
+        String mf = field + ".mirror[" + j + "].location";
         if (raw.endsWith("/")) {
           out.add(
               Problem.warning(
@@ -343,7 +345,7 @@ public final class Validator {
         out.add(
             Problem.warning(
                 file,
-                field(i) + ".prefix",
+                field + ".prefix",
                 "prefix \""
                     + prefix
                     + "\" also matches references to \""
@@ -416,6 +418,9 @@ public final class Validator {
 
   /** Go's {@code %q} for the plain strings found in these files. */
   public static String goQuote(String s) {
+    if (plain(s)) {
+      return "\"" + s + "\""; // nearly every value: no copy character by character
+    }
     StringBuilder b = new StringBuilder("\"");
     for (char c : s.toCharArray()) {
       switch (c) {
@@ -434,5 +439,16 @@ public final class Validator {
       }
     }
     return b.append('"').toString();
+  }
+
+  /** True when {@link #goQuote} has nothing to escape in {@code s}. */
+  private static boolean plain(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
+        return false;
+      }
+    }
+    return true;
   }
 }

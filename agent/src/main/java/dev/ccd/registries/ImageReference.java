@@ -91,6 +91,15 @@ public record ImageReference(
    * precedes the first {@code /}, when the grammar says so.
    */
   public static ImageReference parse(String s) {
+    Optional<ImageReference> plain = readPlain(s);
+    if (plain.isPresent()) {
+      return plain.get();
+    }
+    return parseWithGrammar(s);
+  }
+
+  /** {@link #parse} by the regular expression alone: the reference for {@link #readPlain}. */
+  static ImageReference parseWithGrammar(String s) {
     Matcher m = REFERENCE.matcher(s);
     if (!m.matches()) {
       if (s.isEmpty()) {
@@ -139,7 +148,7 @@ public record ImageReference(
    * domain means {@code docker.io}, a single docker.io component gets {@code library/}.
    */
   public static ImageReference parseNormalized(String s) {
-    if (HEX64.matcher(s).matches()) {
+    if (s.length() == 64 && HEX64.matcher(s).matches()) {
       throw new InvalidReferenceException(
           "invalid repository name (" + s + "), cannot specify 64-byte hexadecimal strings");
     }
@@ -190,6 +199,130 @@ public record ImageReference(
       throw new InvalidReferenceException("repository name must be canonical");
     }
     return ref;
+  }
+
+  /**
+   * The common shape {@code host[:port]/component[/component...][:tag]}, read in one pass without
+   * the regular expression (which is most of what validating a large registries.conf costs). Empty
+   * for anything else (no domain, an IPv6 host, a digest, a name over the length limit, any
+   * character or separator outside the grammar), which {@link #parseWithGrammar} then reads with
+   * its errors. On every input it accepts the grammar gives the same reference: with a domain the
+   * grammar's optional domain group is tried first and takes the text before the first {@code /};
+   * the path ends at the first {@code :} after it, and the tag is the rest.
+   */
+  static Optional<ImageReference> readPlain(String s) {
+    int slash = s.indexOf('/');
+    if (slash <= 0 || slash > NAME_TOTAL_LENGTH_MAX || s.indexOf('@') >= 0) {
+      return Optional.empty();
+    }
+    int colon = s.indexOf(':');
+    int hostEnd = colon >= 0 && colon < slash ? colon : slash;
+    if (!isHost(s, 0, hostEnd) || (hostEnd < slash && !isDigits(s, hostEnd + 1, slash))) {
+      return Optional.empty();
+    }
+    int tagColon = s.indexOf(':', slash + 1);
+    int pathEnd = tagColon >= 0 ? tagColon : s.length();
+    if (pathEnd > NAME_TOTAL_LENGTH_MAX || !isPath(s, slash + 1, pathEnd)) {
+      return Optional.empty();
+    }
+    Optional<String> tag = Optional.empty();
+    if (tagColon >= 0) {
+      if (!isTag(s, tagColon + 1, s.length())) {
+        return Optional.empty();
+      }
+      tag = Optional.of(s.substring(tagColon + 1));
+    }
+    return Optional.of(
+        new ImageReference(
+            s.substring(0, slash), s.substring(slash + 1, pathEnd), tag, Optional.empty()));
+  }
+
+  /** Dot-separated labels of letters, digits and inner hyphens ({@code DOMAIN_COMPONENT}). */
+  private static boolean isHost(String s, int from, int to) {
+    int label = from;
+    for (int i = from; i <= to; i++) {
+      if (i == to || s.charAt(i) == '.') {
+        if (i == label || s.charAt(label) == '-' || s.charAt(i - 1) == '-') {
+          return false;
+        }
+        label = i + 1;
+      } else if (!isAsciiLetterOrDigit(s.charAt(i)) && s.charAt(i) != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code /}-separated {@code NAME_COMPONENT}s: runs of [a-z0-9] joined by . _ __ or -+. */
+  private static boolean isPath(String s, int from, int to) {
+    int component = from;
+    for (int i = from; i <= to; i++) {
+      if (i == to || s.charAt(i) == '/') {
+        if (!isComponent(s, component, i)) {
+          return false;
+        }
+        component = i + 1;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isComponent(String s, int from, int to) {
+    if (from == to || !isLowerOrDigit(s.charAt(from)) || !isLowerOrDigit(s.charAt(to - 1))) {
+      return false;
+    }
+    int i = from;
+    while (i < to) {
+      char c = s.charAt(i);
+      if (isLowerOrDigit(c)) {
+        i++;
+        continue;
+      }
+      int run = i;
+      while (i < to && !isLowerOrDigit(s.charAt(i))) {
+        i++;
+      }
+      String sep = s.substring(run, i);
+      boolean hyphens = sep.chars().allMatch(ch -> ch == '-');
+      if (!hyphens && !sep.equals(".") && !sep.equals("_") && !sep.equals("__")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code [\w][\w.-]{0,127}}. */
+  private static boolean isTag(String s, int from, int to) {
+    if (from == to || to - from > 128 || s.charAt(from) == '.' || s.charAt(from) == '-') {
+      return false;
+    }
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (!isAsciiLetterOrDigit(c) && c != '_' && c != '.' && c != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isDigits(String s, int from, int to) {
+    if (from == to) {
+      return false;
+    }
+    for (int i = from; i < to; i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isLowerOrDigit(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+  }
+
+  private static boolean isAsciiLetterOrDigit(char c) {
+    return isLowerOrDigit(c) || (c >= 'A' && c <= 'Z');
   }
 
   private static boolean containsAny(String s, String chars) {

@@ -217,10 +217,15 @@ class AgentMemoryBenchmark {
         drainRequests(bed);
         int requestsBefore = bed.api().server().getRequestCount();
         long cpuBefore = cpuTicks(pid);
+        Map<String, Double> gcBefore = jstatGc(pid);
         // The idle period is what is measured here, not a wait for a condition.
         LockSupport.parkNanos(IDLE.toNanos());
         long idleCpu = cpuTicks(pid) - cpuBefore;
         int idleRequests = bed.api().server().getRequestCount() - requestsBefore;
+        Map<String, Double> gcAfter = jstatGc(pid);
+        double youngGcs = gcAfter.get("YGC") - gcBefore.get("YGC");
+        // Eden grows by what is allocated; each young GC in between emptied an eden of EC KiB.
+        double idleAllocKib = gcAfter.get("EU") - gcBefore.get("EU") + youngGcs * gcAfter.get("EC");
         // /proc first: jcmd's attach starts a thread in the agent.
         Map<String, String> status = procStatus(pid);
         b.append(
@@ -267,12 +272,16 @@ class AgentMemoryBenchmark {
           rows.add(
               String.format("agent idle %d s: CPU, threads, API requests", IDLE.toSeconds()),
               String.format(
-                  "%.2f s CPU, %s threads, %d requests",
-                  idleCpu / 100.0, status.get("Threads"), idleRequests),
+                  "%.2f s CPU, %s threads, %d requests, %.0f KiB allocated (%.0f young GCs)",
+                  idleCpu / 100.0, status.get("Threads"), idleRequests, idleAllocKib, youngGcs),
               "",
               "",
-              "0 requests beyond the open watches, CPU ≈ 0",
-              BenchRows.met(idleRequests == 0 && idleCpu <= IDLE.toSeconds()));
+              "0 requests beyond the open watches, CPU ≈ 0 (≤ 1 %), no allocation churn (≤ 1 MiB"
+                  + " per minute, `jstat -gc`)",
+              BenchRows.met(
+                  idleRequests == 0
+                      && idleCpu <= IDLE.toSeconds()
+                      && idleAllocKib <= 1024.0 * IDLE.toSeconds() / 60));
           rows.add(
               "first update after a cold start (agent process, annotation → Done)",
               String.format("%.0f ms", firstUpdate / 1e6),
@@ -370,6 +379,26 @@ class AgentMemoryBenchmark {
     while (bed.api().server().takeRequest(1, TimeUnit.MILLISECONDS) != null) {
       // discard what the bed itself and earlier runs sent
     }
+  }
+
+  /**
+   * {@code jstat -gc PID} as column → value (KiB for sizes): it reads the JVM's perf-data file, so
+   * unlike jcmd it starts nothing in the agent.
+   */
+  private static Map<String, Double> jstatGc(long pid) throws Exception {
+    Process p =
+        new ProcessBuilder("jstat", "-gc", Long.toString(pid)).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String[] lines = out.strip().split("\n");
+    assertThat(lines).as("jstat -gc %s: %s", pid, out).hasSize(2);
+    String[] names = lines[0].trim().split("\\s+");
+    String[] values = lines[1].trim().split("\\s+");
+    Map<String, Double> gc = new TreeMap<>();
+    for (int i = 0; i < names.length; i++) {
+      gc.put(names[i], values[i].equals("-") ? 0.0 : Double.parseDouble(values[i]));
+    }
+    return gc;
   }
 
   /** utime + stime of a process, in clock ticks (1/100 s on Linux). */

@@ -282,13 +282,27 @@ public record ImageReference(
       while (i < to && !isLowerOrDigit(s.charAt(i))) {
         i++;
       }
-      String sep = s.substring(run, i);
-      boolean hyphens = sep.chars().allMatch(ch -> ch == '-');
-      if (!hyphens && !sep.equals(".") && !sep.equals("_") && !sep.equals("__")) {
+      if (!isSeparator(s, run, i)) {
         return false;
       }
     }
     return true;
+  }
+
+  /** {@code SEPARATOR}: one {@code .}, one {@code _}, {@code __}, or any run of {@code -}. */
+  private static boolean isSeparator(String s, int from, int to) {
+    char c = s.charAt(from);
+    int length = to - from;
+    if (c == '-') {
+      for (int i = from; i < to; i++) {
+        if (s.charAt(i) != '-') {
+          return false;
+        }
+      }
+      return true;
+    }
+    return (length == 1 && (c == '.' || c == '_'))
+        || (length == 2 && c == '_' && s.charAt(from + 1) == '_');
   }
 
   /** {@code [\w][\w.-]{0,127}}. */

@@ -103,7 +103,7 @@ final class DemoAgent {
                 + address.getPort()
                 + "/metrics");
         nodes.patchAnnotations(NODE, Map.of(KEYS.desiredConfigKey(), goodName));
-        if (!awaitState(nodes, goodName, "Done")) {
+        if (!awaitState(nodes, timeline, goodName, "Done")) {
           err.println("demo: the node did not reach Done; timeline: " + timeline);
           return 1;
         }
@@ -112,7 +112,7 @@ final class DemoAgent {
         String badName = create(client, bad);
         out.println("  now desiredConfig=" + badName + " (its registries.conf uses https://)");
         nodes.patchAnnotations(NODE, Map.of(KEYS.desiredConfigKey(), badName));
-        if (!awaitState(nodes, badName, "Unreconcilable")) {
+        if (!awaitState(nodes, timeline, badName, "Unreconcilable")) {
           err.println("demo: the node did not reach Unreconcilable; timeline: " + timeline);
           return 1;
         }
@@ -154,17 +154,33 @@ final class DemoAgent {
     return message.length() <= 110 ? message : message.substring(0, 107) + "...";
   }
 
-  private boolean awaitState(Fabric8NodeApi nodes, String desired, String state) throws Exception {
+  /**
+   * Until the Node is in {@code state} for {@code desired} and the timeline's watch has recorded it
+   * too (a GET can see the state before the watch event arrives, and the timeline is printed next).
+   */
+  private boolean awaitState(
+      Fabric8NodeApi nodes, List<String> timeline, String desired, String state) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
       NodeView v = nodes.get(NODE);
       var status = KEYS.read(v.annotations());
-      if (status.desiredConfig().equals(desired) && status.state().wire().equals(state)) {
+      if (status.desiredConfig().equals(desired)
+          && status.state().wire().equals(state)
+          && lastRecordedState(timeline).equals(state)) {
         return true;
       }
       Thread.sleep(50); // polling a local demo API; the agent itself never polls
     }
     return false;
+  }
+
+  /** The state of the timeline's last line ({@code + 385 ms Working current=…}). */
+  private static String lastRecordedState(List<String> timeline) {
+    if (timeline.isEmpty()) {
+      return "";
+    }
+    String last = timeline.get(timeline.size() - 1);
+    return last.substring(last.indexOf(" ms  ") + 5).split(" ", 2)[0];
   }
 
   private static NodeListener recorder(List<String> timeline, Instant start) {
